@@ -1,0 +1,273 @@
+"""Files → Article records: encodings, page chrome, metadata.
+
+Only whole lines of page furniture are dropped (tickers, widgets, "latest
+news", image-report boxes), so the article text keeps the characters the
+page printed. A file that cannot be read becomes a :class:`Skipped` record
+with the reason; it never stops the build.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import glob
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from graph.dates import parse_publication_date
+from graph.errors import IngestError
+from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer, phrase_key
+from graph.records import Article, Kind, Skipped
+from graph.text import ARABIC_LETTER, normalize_text
+
+__all__ = ["expand_sources", "read_sources", "read_file", "decode_bytes", "parse_article"]
+
+SUFFIXES = (".txt", ".jsonl")
+_ARABIC = re.compile(f"[{ARABIC_LETTER}]")
+_TICKER_GAP = re.compile(r"\s{3,}|\t+")
+_OUTLET_LINE = re.compile(r"^\s*نشر(?:ت)?\s+(?:في|فى|ب)\s+(?P<outlet>.+?)\s+(?:يوم|بتاريخ|في|فى)\s+.*\d")
+_BYLINE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s*(?P<name>[^\d]{3,40})$|^\s*(?P<slash>[^\d/]{3,40}?)\s*//\s*$")
+_DATELINE = re.compile(r"^\s*(?P<outlet>[^\s/:]{2,20}(?: [^\s/:]{2,20})?)\s*/\s*(?P<city>[^/:\n]{2,25}?)\s*:")
+_NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_MAX_WIDGET_WORDS = 14
+_MAX_HEADER_WORDS = 25
+_MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
+    """Files, folders and globs → sorted article files (.txt, .jsonl).
+
+    A path that matches nothing is reported by :func:`read_sources`.
+    """
+    found: set[Path] = set()
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        elif path.exists():
+            found.add(path)
+        else:
+            found.update(Path(p) for p in glob.glob(str(source), recursive=True) if Path(p).is_file())
+    return sorted(found)
+
+
+def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:
+    """Stream articles from files, folders and globs; bad inputs become Skipped."""
+    sources = list(sources)
+    files = expand_sources(sources)
+    for source in sources:
+        if not Path(source).exists() and not glob.glob(str(source), recursive=True):
+            yield Skipped(str(source), "no such file, folder or matching glob")
+    for path in files:
+        yield from read_file(path)
+
+
+def read_file(path: Path) -> Iterator[Article | Skipped]:
+    """One file → its article(s); JSON Lines files give one per line."""
+    try:
+        if path.stat().st_size > _MAX_TEXT_BYTES:
+            raise IngestError(str(path), f"larger than {_MAX_TEXT_BYTES >> 20} MB")
+        text = decode_bytes(path.read_bytes(), str(path))
+        if path.suffix.lower() == ".jsonl":
+            yield from _read_jsonl(path, text)
+        else:
+            yield parse_article(text, article_id=_stem_id(path), source=str(path))
+    except IngestError as error:
+        yield Skipped(error.source, error.reason)
+    except OSError as error:
+        yield Skipped(str(path), f"cannot read: {error.strerror or error}")
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM) or Windows-1256.
+
+    >>> decode_bytes("سلام".encode("cp1256"))
+    'سلام'
+    >>> decode_bytes(codecs.BOM_UTF8 + "سلام".encode())
+    'سلام'
+    """
+    if not data.strip():
+        raise IngestError(source, "empty file")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode(data, encoding, source)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _decode(data, utf16, source)
+    if b"\x00" in data:
+        raise IngestError(source, "binary file (NUL bytes); expected text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1256", errors="replace")
+    if not _ARABIC.search(text) or _control_ratio(text) > 0.05:
+        raise IngestError(source, "not UTF-8, UTF-16 or Windows-1256 text (binary?); re-save it as UTF-8")
+    return text
+
+
+def parse_article(raw: str, article_id: str, source: str = "", **metadata) -> Article:
+    """Clean page chrome from raw text and pull out title and metadata.
+
+    ``metadata`` (title, url, published, outlet, byline) overrides what the
+    text says, as JSON Lines fields do.
+    """
+    found: dict = {"published": None, "outlet": "", "byline": "", "dateline": ""}
+    kept: list[str] = []
+    for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        in_header = not any(len(l.split()) > _MAX_HEADER_WORDS for l in kept)
+        if _take_metadata(line, found, in_header) or _is_chrome(line):
+            continue
+        if in_header and _take_header_line(line, kept, found):
+            continue
+        kept.append(line.rstrip())
+    text = "\n".join(kept).strip()
+    if not text or not _ARABIC.search(text):
+        raise IngestError(source or article_id, "no Arabic text after removing page chrome")
+    title = next((l.strip() for l in kept if len(l.split()) >= 3), "")
+    fields = {k: v for k, v in metadata.items() if v not in (None, "")}
+    found.update(fields)
+    return Article(id=article_id, text=text, title=fields.get("title", title), url=fields.get("url", ""),
+                   published=_as_date(found["published"]), outlet=found["outlet"], byline=found["byline"],
+                   dateline=found["dateline"], source=source)
+
+
+def _take_header_line(line: str, kept: list[str], found: dict) -> bool:
+    """Short lines above the body: section labels, outlet and byline.
+
+    A one-word line is a section label; after the title, a line naming a
+    known media outlet is the outlet and another two- or three-word name is
+    the byline.
+    """
+    words = line.split()
+    if not words or len(words) > 3 or not all(_ARABIC.match(w) for w in words):
+        return False
+    has_title = any(len(l.split()) >= 3 for l in kept)
+    if len(words) == 1 and not has_title:
+        return True
+    if not has_title:
+        return False
+    if _is_media_name(line) and not found["outlet"]:
+        found["outlet"] = line.strip()
+        return True
+    if len(words) >= 2 and not found["byline"]:
+        found["byline"] = line.strip()
+        return True
+    return False
+
+
+def _is_media_name(line: str) -> bool:
+    return any(e.kind is Kind.MEDIA for e in load_gazetteer().lookup(phrase_key(line)))
+
+
+def _take_metadata(line: str, found: dict, in_header: bool) -> bool:
+    """Record metadata the line carries; True when the line is only metadata."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    date = parse_publication_date(stripped) if len(stripped) < 120 else None
+    if date and found["published"] is None:
+        found["published"] = date
+    outlet = _OUTLET_LINE.match(stripped)
+    if outlet:
+        found["outlet"] = found["outlet"] or outlet["outlet"].strip()
+        return True
+    byline = _BYLINE.match(stripped)
+    if byline and in_header:
+        found["byline"] = found["byline"] or (byline["name"] or byline["slash"]).strip()
+        return True
+    dateline = _DATELINE.match(stripped)
+    if dateline and not found["dateline"] and len(stripped) > 60:
+        found["dateline"] = dateline["city"].strip()
+        found["outlet"] = found["outlet"] or dateline["outlet"].strip()
+    return bool(date) and len(_ARABIC.findall(stripped)) < 12 and len(stripped.split()) <= 8
+
+
+def _is_chrome(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _NO_LETTERS.match(stripped) or not _ARABIC.search(stripped) and len(stripped.split()) <= 3:
+        return True
+    if _is_ticker(stripped):
+        return True
+    norm = normalize_text(stripped)
+    return len(norm.split()) <= _MAX_WIDGET_WORDS and any(norm.startswith(p) for p in _chrome_phrases())
+
+
+def _is_ticker(line: str) -> bool:
+    """One very long line made of many short headlines separated by wide gaps."""
+    parts = [p for p in _TICKER_GAP.split(line) if p.strip()]
+    if len(line) < 300 or len(parts) < 5:
+        return False
+    return sum(len(p) for p in parts) / len(parts) < 120
+
+
+@lru_cache(maxsize=1)
+def _chrome_phrases() -> tuple[str, ...]:
+    path = ONTOLOGY_DIR / "lexicons" / "chrome.tsv"
+    rows = [l.split("\t")[0] for l in path.read_text(encoding="utf-8").splitlines()[1:]]
+    return tuple(sorted({normalize_text(r) for r in rows if r.strip() and not r.startswith(("#", "phrase"))}))
+
+
+def _read_jsonl(path: Path, text: str) -> Iterator[Article | Skipped]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise IngestError(where, "JSON line is not an object")
+            body = record.get("text")
+            if not isinstance(body, str) or not body.strip():
+                raise IngestError(where, "missing or non-string 'text' field")
+            article_id = str(record.get("id") or f"{_stem_id(path)}-{number}")
+            meta = {k: record.get(k) for k in ("title", "url", "published") if isinstance(record.get(k), str)}
+            if isinstance(record.get("source"), str):
+                meta["outlet"] = record["source"]
+            yield parse_article(body, article_id=article_id, source=where, **meta)
+        except json.JSONDecodeError as error:
+            yield Skipped(where, f"invalid JSON: {error.msg} at column {error.colno}")
+        except IngestError as error:
+            yield Skipped(error.source, error.reason)
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return parse_publication_date(str(value))
+
+
+def _decode(data: bytes, encoding: str, source: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise IngestError(source, f"invalid {encoding} at byte {error.start}") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Guess BOM-less UTF-16: the bytes read as mostly Arabic or ASCII text."""
+    sample = data[: min(len(data), 4096) // 2 * 2]
+    return next((enc for enc in ("utf-16-le", "utf-16-be") if _looks_utf16(sample, enc)), None)
+
+
+def _looks_utf16(sample: bytes, encoding: str) -> bool:
+    text = sample.decode(encoding, errors="replace")
+    letters = len(_ARABIC.findall(text)) + sum(c.isascii() and c.isprintable() for c in text)
+    return len(text) > 0 and letters / len(text) > 0.6 and "\ufffd" not in text[:-1]
+
+
+def _control_ratio(text: str) -> float:
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t")
+    return controls / max(len(text), 1)
+
+
+def _stem_id(path: Path) -> str:
+    return path.stem

@@ -1,0 +1,141 @@
+"""Runs the stages in order and checks each boundary.
+
+``ingest → text → recognise → relate`` runs per article (the unit of
+parallel work); ``resolve → rdf → analyse → visualise`` runs once over the
+corpus. Bad articles become warnings in the report, never a crash.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from graph.errors import GraphError, StageError
+from graph.ingest import read_sources
+from graph.recognize import DEFAULT_CHAIN, recognize_mentions
+from graph.records import Article, Extraction, Resolution, Skipped
+from graph.relate import relate
+from graph.relate.merge import merge_events, merge_roles
+from graph.resolve import resolve_entities
+from graph.serialize import get_writer, union_graph
+
+__all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "build_corpus", "DEFAULT_FORMATS"]
+
+DEFAULT_FORMATS = ("turtle", "trig")
+_PROGRESS_FROM = 50
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build read, skipped, found and wrote (printed as the summary)."""
+
+    articles: int
+    skipped: tuple[Skipped, ...]
+    entities_by_kind: dict[str, int]
+    events: int
+    roles: int
+    triples: int
+    top_actors: tuple[tuple[str, str, str, float], ...] = ()
+    outputs: tuple[Path, ...] = field(default_factory=tuple)
+
+
+def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> Extraction:
+    """Everything one article says: tokens, mentions, roles, events."""
+    from graph.text import analyze_text
+
+    document = analyze_text(article)
+    if not document.tokens:
+        raise StageError("text", article.id, "no tokens")
+    mentions = recognize_mentions(document, chain)
+    roles, events = relate(document, mentions)
+    return Extraction(document, mentions, roles, events)
+
+
+def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAULT_CHAIN,
+                jobs: int = 1, total: int | None = None) -> tuple[list[Extraction], list[Skipped]]:
+    """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``."""
+    items = list(items)
+    articles = [i for i in items if isinstance(i, Article)]
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    bar = tqdm(total=len(articles), desc="articles", unit="art", file=sys.stderr,
+               disable=len(articles) < _PROGRESS_FROM)
+    extractions = []
+    for article, result in _map(articles, chain, jobs):
+        bar.update()
+        if isinstance(result, Extraction):
+            extractions.append(result)
+        else:
+            skipped.append(Skipped(article.source or article.id, result))
+    bar.close()
+    return extractions, sorted(skipped)
+
+
+def resolve_all(extractions: Sequence[Extraction]) -> Resolution:
+    """Entities, then events and roles keyed by resolved entities."""
+    resolution = resolve_entities(extractions)
+    events = merge_events(extractions, resolution.denotes)
+    roles = merge_roles(extractions, resolution.denotes)
+    return Resolution(resolution.entities, resolution.denotes, resolution.evidence, events, roles)
+
+
+def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
+                 chain: Sequence[str] = DEFAULT_CHAIN, jobs: int = 1, html: bool = True, top: int = 300,
+                 store: bool = False) -> BuildReport:
+    """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
+    from graph.analyze import analyze_graph, write_analysis
+    from graph.rdf import build_dataset
+
+    out_dir = Path(out_dir)
+    writers = [get_writer(name) for name in formats]
+    extractions, skipped = extract_all(read_sources(sources), chain, jobs)
+    if not extractions:
+        raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
+    resolution = resolve_all(extractions)
+    dataset = build_dataset(extractions, resolution)
+    outputs = []
+    for writer in writers:
+        writer.write(dataset, out_dir / writer.filename)
+        outputs.append(out_dir / writer.filename)
+    g = union_graph(dataset)
+    analysis = analyze_graph(g)
+    outputs += write_analysis(analysis, out_dir)
+    if html:
+        from graph.visualize import render_html
+
+        outputs += render_html(g, analysis, out_dir, top=top)
+    if store:
+        from graph.store import load_store
+
+        outputs.append(load_store(out_dir))
+    kinds = Counter(e.kind.value for e in resolution.entities)
+    return BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
+                       len(resolution.roles), len(g), tuple(analysis.top_actors(5)), tuple(outputs))
+
+
+def _map(articles: list[Article], chain, jobs: int):
+    if jobs <= 1:
+        yield from ((a, _extract_or_reason(a, chain)) for a in articles)
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs) as pool:
+        results = pool.imap(_extract_job, [(a, tuple(chain)) for a in articles], chunksize=4)
+        yield from zip(articles, results)
+
+
+def _extract_job(job):
+    article, chain = job
+    return _extract_or_reason(article, chain)
+
+
+def _extract_or_reason(article: Article, chain) -> Extraction | str:
+    """An extraction, or the reason the article was skipped (one bad article never stops a build)."""
+    try:
+        return extract_article(article, chain)
+    except (GraphError, ValueError, IndexError, KeyError, RecursionError) as error:
+        return f"{type(error).__name__}: {error}"

@@ -1,0 +1,98 @@
+"""Gazetteer recogniser: longest match of known names, proclitics allowed.
+
+The first token of a name may carry proclitics (بمومباي، لداعش، وفيسبوك،
+للأمم المتحدة); the match covers the whole written token, so the surface
+stays what the article printed. A name shared by two entries (عمان: Oman or
+Amman) is settled by its neighbours: in a list of states it is the state.
+"""
+
+from __future__ import annotations
+
+from graph.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from graph.lexicon import read_lexicon
+from graph.records import Document, Kind, Mention, Token
+from graph.text import clitic_variants, normalize_text, stem_offset
+
+__all__ = ["GazetteerRecognizer"]
+
+_PLACE_KINDS = (Kind.COUNTRY, Kind.CITY, Kind.REGION, Kind.PLACE)
+
+
+class GazetteerRecognizer:
+    """Find gazetteer names in a document, longest match first."""
+
+    name = "gazetteer"
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.ambiguous = _ambiguous_readings(self.gazetteer)
+
+    def __call__(self, document: Document) -> list[Mention]:
+        mentions = []
+        for index in range(len(document.sentences)):
+            tokens = document.sentence_tokens(index)
+            position = 0
+            while position < len(tokens):
+                found = self._match_at(tokens, position)
+                if found is None:
+                    position += 1
+                    continue
+                length, entries, skip = found
+                mentions.append(self._mention(document, tokens, position, length, entries, skip))
+                position += length
+        return mentions
+
+    def _match_at(self, tokens: tuple[Token, ...], position: int):
+        first = tokens[position]
+        if not first.norm[:1].isalnum():
+            return None
+        longest = min(self.gazetteer.max_tokens, len(tokens) - position)
+        for length in range(longest, 0, -1):
+            rest = [t.norm for t in tokens[position + 1: position + length]]
+            for variant in clitic_variants(first.norm):
+                key = " ".join([variant, *rest])
+                entries = self.gazetteer.lookup(key) + self.ambiguous.get(key, ())
+                if entries:
+                    return length, entries, stem_offset(first.text, variant)
+        return None
+
+    def _mention(self, document, tokens, position, length, entries, skip) -> Mention:
+        start, end = tokens[position].start + skip, tokens[position + length - 1].end
+        entry = _choose(entries, tokens, position, length, self.gazetteer)
+        confidence = 1.0 if len(entries) == 1 else 0.8
+        return Mention(document.article.id, start, end, document.article.text[start:end], entry.kind,
+                       tokens[position].sentence, "gazetteer", confidence, entry.id, entry.country or None)
+
+
+def _choose(entries, tokens, position, length, gazetteer) -> GazetteerEntry:
+    """Pick among readings of one name: a state when listed among states."""
+    if len({e.id for e in entries}) == 1:
+        return entries[0]
+    if _listed_with_countries(tokens, position, length, gazetteer):
+        countries = [e for e in entries if e.kind is Kind.COUNTRY]
+        if countries:
+            return countries[0]
+    default = [e for e in entries if e.kind is not Kind.COUNTRY]
+    return (default or list(entries))[0]
+
+
+def _listed_with_countries(tokens, position, length, gazetteer) -> bool:
+    neighbours = []
+    if position > 0:
+        neighbours.append(tokens[position - 1])
+    if position + length < len(tokens):
+        neighbours.append(tokens[position + length])
+    for token in neighbours:
+        for variant in clitic_variants(token.norm):
+            if any(e.kind is Kind.COUNTRY for e in gazetteer.lookup(variant)):
+                return True
+    return False
+
+
+def _ambiguous_readings(gazetteer: Gazetteer) -> dict[str, tuple[GazetteerEntry, ...]]:
+    """Extra readings of names listed in ``ontology/lexicons/ambiguous.tsv``."""
+    readings: dict[str, list[GazetteerEntry]] = {}
+    for row in read_lexicon("ambiguous"):
+        if row.get("entry") in gazetteer:
+            readings.setdefault(normalize_text(row["name"]), []).append(gazetteer[row["entry"]])
+    return {key: tuple(entries) for key, entries in readings.items()}

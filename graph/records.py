@@ -1,0 +1,293 @@
+"""Frozen records: the contracts between pipeline stages.
+
+Data flows one way: ``str → Article → Document → Mention → Role/Event →
+Entity → rdflib graph``. Every record is frozen, hashable and sortable so
+that output order never depends on run order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "Kind", "EventKind", "ParticipantRole",
+    "Article", "Skipped", "Token", "Sentence", "Document",
+    "Mention", "DateValue", "Participation", "Role", "Event",
+    "Extraction", "Entity", "EventNode", "RoleNode", "Resolution",
+]
+
+
+class Kind(StrEnum):
+    """Entity kinds; the value is the ontology class local name (ankg:...)."""
+
+    PERSON = "Person"
+    INSTITUTION = "Institution"
+    GOVERNMENT_BODY = "GovernmentBody"
+    INTERGOVERNMENTAL = "IntergovernmentalOrganization"
+    ARMED_GROUP = "ArmedGroup"
+    COMPANY = "Company"
+    MEDIA = "MediaOutlet"
+    PLACE = "Place"
+    COUNTRY = "Country"
+    CITY = "City"
+    REGION = "Region"
+
+    @property
+    def coarse(self) -> str:
+        """CoNLL-style coarse type: PERS, ORG or LOC."""
+        if self is Kind.PERSON:
+            return "PERS"
+        if self in (Kind.PLACE, Kind.COUNTRY, Kind.CITY, Kind.REGION):
+            return "LOC"
+        return "ORG"
+
+    @property
+    def group(self) -> str:
+        """Schema.org base type group: person, institution or place."""
+        return {"PERS": "person", "ORG": "institution", "LOC": "place"}[self.coarse]
+
+
+class EventKind(StrEnum):
+    """Event kinds; the value is the ontology class local name."""
+
+    MEETING = "Meeting"
+    CONFERENCE = "Conference"
+    FORUM = "Forum"
+    STATEMENT = "Statement"
+    VISIT = "Visit"
+    ATTACK = "Attack"
+    AGREEMENT = "Agreement"
+
+
+class ParticipantRole(StrEnum):
+    """How an entity takes part in an event; value is the property local name."""
+
+    PARTICIPANT = "participant"
+    ORGANIZER = "organizer"
+    ATTENDEE = "attendee"
+    SPEAKER = "speaker"
+    PERPETRATOR = "perpetrator"
+    TARGET = "target"
+
+
+@dataclass(frozen=True, order=True)
+class Article:
+    """One news article after ingest: clean body text plus metadata.
+
+    ``text`` is the article with page chrome removed; every offset used
+    downstream refers to it.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    url: str = ""
+    published: dt.date | None = None
+    outlet: str = ""
+    byline: str = ""
+    dateline: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Skipped:
+    """A source the build could not use, and why (shown in the summary)."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, order=True)
+class Token:
+    """A token with offsets into ``Article.text``.
+
+    ``norm`` is the normalised form (for matching only); ``stem`` is ``norm``
+    without proclitics; ``proclitics`` is what was stripped (e.g. ``"وب"``).
+    """
+
+    start: int
+    end: int
+    text: str
+    norm: str
+    stem: str
+    proclitics: str
+    sentence: int
+
+
+@dataclass(frozen=True, order=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article with its sentences and tokens (output of the text stage)."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[Token, ...]
+
+    def sentence_tokens(self, index: int) -> tuple[Token, ...]:
+        return tuple(t for t in self.tokens if t.sentence == index)
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A span of ``Article.text`` that names an entity.
+
+    ``surface`` equals ``article.text[start:end]`` (checked at the stage
+    boundary). ``key`` is the gazetteer entry id when the name is known.
+    ``method`` says which recogniser produced it: gazetteer, pattern, crf.
+    ``qualifier`` is a gazetteer id that narrows a generic name (the state
+    of a ministry: "وزارة الخارجية" of ``country-ae``).
+    """
+
+    article_id: str
+    start: int
+    end: int
+    surface: str
+    kind: Kind
+    sentence: int
+    method: str = "gazetteer"
+    confidence: float = 1.0
+    key: str | None = None
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class DateValue:
+    """A normalised date: ISO ``value`` at a precision, with its certainty.
+
+    ``value`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (matching
+    ``precision`` day/month/year); ``end`` closes a range. ``certainty`` is
+    ``stated`` (absolute in the text), ``relative`` (resolved against the
+    publication date) or ``unknown`` (no date stated; value empty).
+    """
+
+    value: str
+    precision: str
+    certainty: str = "stated"
+    end: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Participation:
+    mention: Mention
+    role: ParticipantRole = ParticipantRole.PARTICIPANT
+
+
+@dataclass(frozen=True, order=True)
+class Role:
+    """A person holding a post in an institution, as stated in one sentence.
+
+    ``title`` is the Arabic post label as written (e.g. "وكيل الأمين العام").
+    """
+
+    article_id: str
+    sentence: int
+    person: Mention
+    title: str
+    organization: Mention | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Event:
+    """An event mention: a trigger with its arguments."""
+
+    article_id: str
+    sentence: int
+    start: int
+    end: int
+    kind: EventKind
+    trigger: str
+    label: str = ""
+    participants: tuple[Participation, ...] = ()
+    place: Mention | None = None
+    date: DateValue | None = None
+    quotation: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article (the unit of parallel work)."""
+
+    document: Document
+    mentions: tuple[Mention, ...] = ()
+    roles: tuple[Role, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @property
+    def article(self) -> Article:
+        return self.document.article
+
+
+@dataclass(frozen=True, order=True)
+class Entity:
+    """One real-world actor, institution or place after resolution.
+
+    ``id`` is an opaque ASCII slug (gazetteer id, or kind plus a hash of the
+    normalised canonical name) from which the IRI is minted.
+    """
+
+    id: str
+    kind: Kind
+    label_ar: str
+    label_en: str = ""
+    qid: str = ""
+    aliases: tuple[str, ...] = ()
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class EventNode:
+    """One real event after merging its mentions within and across articles.
+
+    ``participants`` pairs entity ids with how they take part; ``place`` is
+    an entity id; ``mentions`` are the merged event mentions (provenance).
+    """
+
+    id: str
+    kind: EventKind
+    label: str
+    mentions: tuple[Event, ...]
+    participants: tuple[tuple[str, ParticipantRole], ...] = ()
+    place: str | None = None
+    date: DateValue | None = None
+    quotations: tuple[str, ...] = ()
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(sorted({m.article_id for m in self.mentions}))
+
+
+@dataclass(frozen=True, order=True)
+class RoleNode:
+    """A membership: person entity, post label, institution entity, when attested."""
+
+    id: str
+    person: str
+    title: str
+    organization: str | None
+    articles: tuple[str, ...]
+    attested: str = ""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Entities, events and roles after resolution, and the evidence why.
+
+    ``denotes`` maps each mention to its entity id; ``evidence`` says why
+    (gazetteer alias, exact name, surname, fuzzy score) for explainability.
+    """
+
+    entities: tuple[Entity, ...]
+    denotes: dict[Mention, str] = field(default_factory=dict)
+    evidence: dict[Mention, str] = field(default_factory=dict)
+    events: tuple[EventNode, ...] = ()
+    roles: tuple[RoleNode, ...] = ()

@@ -1,0 +1,163 @@
+"""Arabic text: normalisation for matching, tokens with offsets, sentences, clitics.
+
+Normalisation is for matching only: tokens keep offsets into the original
+text, so every mention can be traced back to the characters the article
+printed. One function, :func:`normalize_text`, serves text, gazetteers and
+lexicons alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+
+from graph.records import Article, Document, Sentence, Token
+
+__all__ = [
+    "normalize_text", "tokenize", "split_sentences", "analyze_text",
+    "clitic_variants", "strip_proclitics", "stem_offset", "ARABIC_LETTER",
+]
+
+ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_TOKEN = re.compile(rf"(?:[\w{_MARKS}]|(?<=\w)[{_MARKS}])+|[^\s\w]", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?:[.!?؟]+[\"»”’)\]]*|\n)\s*")
+_SPACE = re.compile(r"\s+")
+_PROCLITIC = re.compile("^(?P<conj>[وف])?(?:(?P<lil>لل)|(?P<prep>[بكل])(?P<art>ال)?|(?P<al>ال))?")
+_MIN_STEM = 2
+
+
+def normalize_text(text: str) -> str:
+    """Normalise Arabic for matching: one canonical spelling of each word.
+
+    Compatibility forms, diacritics, tatweel, bidi and zero-width marks go;
+    alef forms become bare alef, alef maksura yeh, teh marbuta heh; Latin is
+    case-folded and runs of white space become one space. Idempotent.
+
+    >>> normalize_text("الأُمَمُ المتّحدة")
+    'الامم المتحده'
+    >>> normalize_text("مصطفى  إلى")
+    'مصطفي الي'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = dediac_ar(text).replace("\u0640", "")
+    text = normalize_alef_ar(text)
+    text = normalize_alef_maksura_ar(text)
+    text = normalize_teh_marbuta_ar(text)
+    text = _SPACE.sub(" ", text.casefold()).strip()
+    return unicodedata.normalize("NFKC", text)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None):
+    """Yield ``(start, end, surface)`` for each word or punctuation mark.
+
+    >>> [t[2] for t in tokenize("بمومباي، ونيودلهي.")]
+    ['بمومباي', '،', 'ونيودلهي', '.']
+    """
+    end = len(text) if end is None else end
+    for match in _TOKEN.finditer(text, start, end):
+        yield match.start(), match.end(), match.group()
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split on sentence punctuation and line breaks; offsets index ``text``.
+
+    >>> [s.text for s in split_sentences("قال: نعم. ثم غادر\\nعنوان")]
+    ['قال: نعم.', 'ثم غادر', 'عنوان']
+    """
+    sentences, begin = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        _append_sentence(sentences, text, begin, match.end())
+        begin = match.end()
+    _append_sentence(sentences, text, begin, len(text))
+    return sentences
+
+
+def clitic_variants(norm: str) -> tuple[str, ...]:
+    """Forms of a normalised word with proclitics removed, least stripped first.
+
+    The definite article is restored after a preposition ("للامم" also reads
+    "الامم"), so gazetteer entries written with "ال" still match.
+
+    >>> clitic_variants("للامم")
+    ('للامم', 'الامم', 'امم')
+    >>> clitic_variants("وفيسبوك")
+    ('وفيسبوك', 'فيسبوك')
+    """
+    return _clitic_variants(norm)
+
+
+def strip_proclitics(norm: str) -> tuple[str, str]:
+    """Split a normalised word into (proclitics, stem), stripping the most.
+
+    >>> strip_proclitics("بمومباي")
+    ('ب', 'مومباي')
+    """
+    variants = _clitic_variants(norm)
+    stem = variants[-1]
+    return (norm[: len(norm) - len(stem)] if norm.endswith(stem) else norm[:1]), stem
+
+
+def stem_offset(surface: str, variant: str) -> int:
+    """How many characters of ``surface`` are proclitics before ``variant``.
+
+    0 when the variant is not a plain suffix of the written word (a restored
+    article, as in "للأمم" read as "الامم").
+
+    >>> stem_offset("بمومباي", "مومباي")
+    1
+    >>> stem_offset("للأمم", "الامم")
+    0
+    """
+    for offset in range(1, min(4, len(surface))):
+        if normalize_text(surface[offset:]) == variant:
+            return offset
+    return 0
+
+
+def analyze_text(article: Article) -> Document:
+    """Sentences and tokens of an article, offsets into ``article.text``."""
+    sentences = tuple(split_sentences(article.text))
+    tokens = []
+    for sentence in sentences:
+        for start, end, surface in tokenize(article.text, sentence.start, sentence.end):
+            norm = normalize_text(surface) or surface
+            proclitics, stem = strip_proclitics(norm)
+            tokens.append(Token(start, end, surface, norm, stem, proclitics, sentence.index))
+    return Document(article, sentences, tuple(tokens))
+
+
+def _append_sentence(sentences: list[Sentence], text: str, begin: int, end: int) -> None:
+    chunk = text[begin:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    start = begin + (len(chunk) - len(chunk.lstrip()))
+    sentences.append(Sentence(len(sentences), start, start + len(stripped), stripped))
+
+
+@lru_cache(maxsize=65536)
+def _clitic_variants(norm: str) -> tuple[str, ...]:
+    match = _PROCLITIC.match(norm)
+    if not match or not match.group():
+        return (norm,)
+    conj, lil, prep, art, al = match.group("conj", "lil", "prep", "art", "al")
+    rest = norm[match.end():]
+    forms = [norm]
+    if conj:
+        forms.append(norm[1:])
+    if lil or (prep and art):
+        forms.append("ال" + rest)
+    if prep or lil or art or al:
+        forms.append(rest)
+    return (norm, *dict.fromkeys(f for f in forms[1:] if len(f) >= _MIN_STEM and f != norm))
