@@ -1,0 +1,67 @@
+import codecs
+import json
+
+import pytest
+
+from graph.ingest import decode_bytes, parse_article, read_sources
+from graph.records import Article, Skipped
+from tests.conftest import SEEDS
+
+BODY = "قال وزير الخارجية المصري في القاهرة إن التعاون الدولي ضروري لمكافحة الإرهاب في المنطقة كلها."
+
+
+@pytest.mark.parametrize("encode", [
+    lambda t: t.encode("utf-8"),
+    lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
+    lambda t: t.encode("utf-16"),
+    lambda t: t.encode("utf-16-le"),
+    lambda t: t.encode("cp1256"),
+])
+def test_encodings_decode_to_the_same_text(encode):
+    assert decode_bytes(encode(BODY)) == BODY
+
+
+def test_bad_files_are_skipped_with_a_reason(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "good.txt").write_text(BODY, encoding="utf-8")
+    results = list(read_sources([tmp_path, tmp_path / "missing.txt"]))
+    skipped = {s.source.split("/")[-1]: s.reason for s in results if isinstance(s, Skipped)}
+    assert "empty" in skipped["empty.txt"]
+    assert "binary" in skipped["binary.txt"] or "not UTF-8" in skipped["binary.txt"]
+    assert "no such file" in skipped["missing.txt"]
+    assert [a.id for a in results if isinstance(a, Article)] == ["good"]
+
+
+def test_json_lines_keep_fields_and_report_bad_lines(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    lines = [json.dumps({"id": "a1", "text": BODY, "title": "عنوان", "url": "https://x.test/1",
+                         "published": "2018-07-04", "source": "هسبريس"}, ensure_ascii=False),
+             "{not json", json.dumps({"id": "a3"}), json.dumps([1, 2])]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    results = list(read_sources([path]))
+    article = next(r for r in results if isinstance(r, Article))
+    assert (article.id, article.title, article.outlet, str(article.published)) == ("a1", "عنوان", "هسبريس", "2018-07-04")
+    reasons = [r.reason for r in results if isinstance(r, Skipped)]
+    assert len(reasons) == 3 and any("invalid JSON" in r for r in reasons) and any("'text'" in r for r in reasons)
+
+
+def test_page_chrome_is_removed_generically():
+    ticker = "    ".join(f"عنوان خبر قصير رقم {i} عن موضوع آخر" for i in range(12))
+    raw = "\n".join([ticker, "شارك هذا الخبر", "عنوان المقال الرئيسي هنا", BODY, "آخر الأخبار", "العودة إلى الأعلى"])
+    article = parse_article(raw, "x")
+    assert article.text == "عنوان المقال الرئيسي هنا\n" + BODY
+    assert article.title == "عنوان المقال الرئيسي هنا"
+
+
+def test_seed_metadata():
+    articles = {a.id[:3]: a for a in read_sources([SEEDS])}
+    assert len(articles) == 5
+    assert (str(articles["000"].published), articles["000"].dateline, articles["000"].outlet) == ("2016-05-13", "واشنطن", "أمد")
+    assert str(articles["002"].published) == "2014-10-28"
+    assert (str(articles["003"].published), articles["003"].outlet) == ("2018-07-04", "هسبريس")
+    assert articles["004"].byline == "مصطفى قسيوي"
+    assert articles["001"].byline == "احمد الجزار"
+    assert "بنكيران" not in articles["003"].text and "شكرا على الإبلاغ" not in articles["003"].text
+    assert articles["003"].title == "إعلان الحرب على الإرهاب الإلكتروني"
+    assert "زر الذهاب" not in articles["004"].text and "اترك تعليق" not in articles["004"].text

@@ -1,0 +1,75 @@
+import pytest
+
+from graph.recognize import combine_mentions, recognize_mentions
+from graph.records import Kind, Mention
+from graph.text import analyze_text
+from tests.conftest import make_article
+
+RULES = ("gazetteer", "pattern")
+
+
+def mentions_of(text, chain=RULES):
+    document = analyze_text(make_article(text))
+    return {(m.surface, m.kind, m.key, m.method) for m in recognize_mentions(document, chain)}
+
+
+def keys_of(text, chain=RULES):
+    return {m[2] for m in mentions_of(text, chain)}
+
+
+@pytest.mark.parametrize("text, surface, key", [
+    ("عقد الاجتماع بمومباي أمس.", "مومباي", "city-mumbai"),
+    ("التحق عدد من الشباب لداعش في سوريا.", "داعش", "group-isis"),
+    ("تعاونت تويتر وفيسبوك مع الحكومات.", "فيسبوك", "company-facebook"),
+])
+def test_proclitics_are_outside_the_mention(text, surface, key):
+    found = mentions_of(text)
+    assert any(s == surface and k == key for s, _, k, _ in found), found
+
+
+def test_known_names_and_aliases_link_to_one_entry():
+    assert "group-isis" in keys_of("أعلن تنظيم الدولة الإسلامية مسؤوليته.")
+    assert "group-isis" in keys_of("أعلن داعش مسؤوليته.")
+
+
+def test_generic_heads_refer_back_in_context():
+    found = mentions_of("هاجم تنظيم داعش القرية. واعتبر أن التنظيم المتطرف لن يهزم.")
+    anaphors = [m for m in found if m[0] == "التنظيم"]
+    assert anaphors and anaphors[0][2] == "group-isis" and anaphors[0][3] == "pattern"
+
+
+def test_oman_or_amman_is_settled_by_context():
+    assert "country-om" in keys_of("حضر ممثلون عن البحرين وعمان وقطر.")
+    assert "country-om" not in keys_of("وصل الوزير إلى عمان صباح اليوم.")
+
+
+def test_persons_after_given_names_and_titles():
+    found = mentions_of("وقال المنسق الأميركي الجنرال المتقاعد جون آلن في افتتاح الاجتماع إن الحرب طويلة.")
+    assert ("جون آلن", Kind.PERSON) in {(s, k) for s, k, _, _ in found}
+    found = mentions_of("بحضور وزير الشؤون الخارجية الهندي، سوبرمانيام جايشنكار، والوفود.")
+    assert any(s == "سوبرمانيام جايشنكار" and k is Kind.PERSON for s, k, _, _ in found)
+
+
+def test_institution_heads_and_state_qualifier():
+    found = {(s, k, q) for s, k, q in ((m.surface, m.kind, m.qualifier) for m in recognize_mentions(
+        analyze_text(make_article("اجتمع مع وكيل وزارة الخارجية الكويتية في مقر صحيفة تشارلى إبدو.")), RULES))}
+    assert ("وزارة الخارجية الكويتية", Kind.GOVERNMENT_BODY, "country-kw") in found
+
+
+def test_surname_mentions_follow_the_full_name():
+    found = mentions_of("قال سالم الزعابي إن التعاون مهم. وشدد الزعابي على دور الحكومات.")
+    assert ("الزعابي", Kind.PERSON) in {(s, k) for s, k, _, _ in found}
+
+
+def test_combination_prefers_known_names_then_longer_spans():
+    known = Mention("t", 0, 9, "مجلس الأمن", Kind.INTERGOVERNMENTAL, 0, "gazetteer", 1.0, "org-unsc")
+    longer = Mention("t", 0, 20, "مجلس الأمن التابع لها", Kind.INSTITUTION, 0, "pattern", 0.75)
+    model = Mention("t", 5, 12, "xx", Kind.PLACE, 0, "crf", 0.9)
+    other = Mention("t", 30, 35, "yy", Kind.PERSON, 0, "crf", 0.9)
+    assert combine_mentions([longer, known, model, other]) == [known, other]
+
+
+def test_every_mention_records_method_and_confidence():
+    document = analyze_text(make_article("التقى أنطونيو غوتيريش بوزير خارجية المغرب في الرباط."))
+    for mention in recognize_mentions(document):
+        assert mention.method in {"gazetteer", "pattern", "crf"} and 0 < mention.confidence <= 1

@@ -1,0 +1,49 @@
+from graph.pipeline import extract_article
+from graph.resolve import resolve_entities, same_person
+from tests.conftest import make_article
+
+CHAIN = ("gazetteer", "pattern")
+
+
+def resolve(*texts):
+    extractions = [extract_article(make_article(t, f"a{i}"), CHAIN) for i, t in enumerate(texts)]
+    return resolve_entities(extractions)
+
+
+def entity_of(resolution, surface):
+    return {resolution.denotes[m] for m in resolution.denotes if m.surface == surface}
+
+
+def test_surname_joins_the_full_name_within_an_article():
+    r = resolve("قال ريك ستينغل إن عدد المقاتلين يتراجع. وأضاف ستينغل أن التنظيم يفقد جاذبيته.")
+    assert entity_of(r, "ريك ستينغل") == entity_of(r, "ستينغل") and len(entity_of(r, "ستينغل")) == 1
+
+
+def test_spelling_variants_and_middle_names_join_across_articles():
+    r = resolve("أكد مقصود كروز أن الجماعات تتطور.", "نبه مقصود أحمد كروز إلى الخطر.", "وقال مقصود كرووز إن التعاون مهم.")
+    ids = entity_of(r, "مقصود كروز") | entity_of(r, "مقصود أحمد كروز") | entity_of(r, "مقصود كرووز")
+    assert len(ids) == 1
+
+
+def test_different_people_stay_apart():
+    assert same_person("محمد مالكي", "محمد بن سلمان") is None
+    assert same_person("جون آلن", "جون كيري") is None
+
+
+def test_generic_institutions_are_qualified_by_their_state():
+    r = resolve("اجتمع مع وكيل وزارة الخارجية الكويتية.", "صرح مسؤول في وزارة الخارجية المغربية.")
+    kuwait = entity_of(r, "وزارة الخارجية الكويتية")
+    morocco = entity_of(r, "وزارة الخارجية المغربية")
+    assert kuwait and morocco and kuwait != morocco
+
+
+def test_un_bodies_are_three_entities():
+    r = resolve("دعت الأمم المتحدة ومجلس الأمن ومكتب الأمم المتحدة لمكافحة الإرهاب إلى التعاون.")
+    ids = [entity_of(r, s) for s in ("الأمم المتحدة", "مجلس الأمن", "مكتب الأمم المتحدة لمكافحة الإرهاب")]
+    assert all(len(i) == 1 for i in ids) and len(set.union(*ids)) == 3
+
+
+def test_every_merge_has_evidence():
+    r = resolve("قال جون آلن إن الحرب طويلة. وأضاف آلن أن التحالف قوي.")
+    assert all(r.evidence.get(m) for m in r.denotes)
+    assert any("surname" in r.evidence[m] for m in r.denotes if m.surface == "آلن")

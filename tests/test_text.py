@@ -1,0 +1,49 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph.text import analyze_text, clitic_variants, normalize_text, split_sentences, strip_proclitics, tokenize
+from tests.conftest import make_article
+
+arabic = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.sampled_from(" .،\n"))
+
+
+@given(st.text() | arabic)
+def test_normalize_is_idempotent_and_total(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@given(st.text() | arabic)
+def test_token_offsets_point_at_their_surface(text):
+    for start, end, surface in tokenize(text):
+        assert text[start:end] == surface and surface.strip() == surface
+
+
+@given(st.text() | arabic)
+def test_sentences_are_stripped_slices(text):
+    for sentence in split_sentences(text):
+        assert text[sentence.start:sentence.end] == sentence.text and sentence.text
+
+
+def test_normalisation_folds_spelling_variants():
+    assert normalize_text("الأمم المتّحدة") == normalize_text("الامم المتحدة")
+    assert normalize_text("مصطفى") == normalize_text("مصطفي")
+    assert normalize_text("مكافحـــة") == "مكافحه"
+    assert normalize_text("\u200fداعش\u200e") == "داعش"
+
+
+def test_proclitics_are_stripped_with_article_restored():
+    assert "مومباي" in clitic_variants("بمومباي")
+    assert "داعش" in clitic_variants("لداعش")
+    assert "فيسبوك" in clitic_variants("وفيسبوك")
+    assert "الامم" in clitic_variants(normalize_text("للأمم"))
+    assert strip_proclitics("والامارات") == ("وال", "امارات")
+
+
+def test_document_tokens_keep_offsets_into_the_article():
+    article = make_article("قال جون آلن في الكويت: «هذه حرب».\nوأضاف ستينغل.")
+    document = analyze_text(article)
+    assert [s.text for s in document.sentences][-1] == "وأضاف ستينغل."
+    for token in document.tokens:
+        assert article.text[token.start:token.end] == token.text
+    assert {t.norm for t in document.tokens} >= {"الكويت", "الن"}
