@@ -97,7 +97,7 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Dat
     ('2022-10-28', '2022-10-29', 'relative')
     """
     plain = text.translate(_EASTERN)
-    found = _numeric_dates(plain)
+    found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
     taken = [(s, e) for s, e, _ in found]
     words = [(s, e, normalize_text(w)) for s, e, w in tokenize(plain)]
     i = 0
@@ -133,7 +133,7 @@ def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
     for match in _ISO.finditer(plain):
         day = _date(match[1], match[2], match[3])
         if day:
-            found.append((match.start(), match.end(), DateValue(day.isoformat(), "day")))
+            found.append((match.start(), match.end(), DateValue(day.isoformat(), "day", text=match[0])))
     for match in _DMY.finditer(plain):
         if any(s <= match.start() < e for s, e, _ in found):
             continue
@@ -141,7 +141,7 @@ def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
         d, m = (second, first) if second > 12 >= first else (first, second)
         day = _date(match[4], m, d)
         if day:
-            found.append((match.start(), match.end(), DateValue(day.isoformat(), "day")))
+            found.append((match.start(), match.end(), DateValue(day.isoformat(), "day", text=match[0])))
     return found
 
 
@@ -181,6 +181,8 @@ def _month_only(words, i, published):
     if not month:
         return None
     number, j = month
+    if len(_norm(words, j - 1)) < 4 and not _YEAR.match(_norm(words, j)):
+        return None  # "آب", "ماي" alone are ordinary words too
     end, value = _resolve_month(words, j, number, published, None, None)
     return (end, value) if value else None
 
@@ -257,7 +259,7 @@ def _resolve_month(words, j, month, published, day, day2):
 def _value(year, month, day, day2, certainty) -> DateValue | None:
     if day is None:
         return DateValue(f"{year:04d}-{month:02d}", "month", certainty)
-    first, last = _date(year, month, day), _date(year, month, day2) if day2 else None
+    first, last = _date(year, month, day), _date(year, month, day2) if day2 and day2 > day else None
     if first is None:
         return None
     return DateValue(first.isoformat(), "day", certainty, end=last.isoformat() if last else "")
@@ -274,7 +276,9 @@ def _month_at(words, j):
     """``(month number, index after the name)`` when a month name starts at ``j``."""
     if j >= len(words):
         return None
-    for variant in clitic_variants(words[j][2]):
+    for index, variant in enumerate(clitic_variants(words[j][2])):
+        if index and len(variant) < 4:
+            continue
         two = f"{variant} {_norm(words, j + 1)}"
         if two in MONTHS:
             return MONTHS[two], j + 2

@@ -20,6 +20,7 @@ from pathlib import Path
 from graph.dates import parse_publication_date
 from graph.errors import IngestError
 from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer, phrase_key
+from graph.htmltext import html_to_text, looks_like_html
 from graph.records import Article, Kind, Skipped
 from graph.text import ARABIC_LETTER, normalize_text
 
@@ -31,10 +32,12 @@ _TICKER_GAP = re.compile(r"\s{3,}|\t+")
 _OUTLET_LINE = re.compile(r"^\s*نشر(?:ت)?\s+(?:في|فى|ب)\s+(?P<outlet>.+?)\s+(?:يوم|بتاريخ|في|فى)\s+.*\d")
 _BYLINE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s*(?P<name>[^\d]{3,40})$|^\s*(?P<slash>[^\d/]{3,40}?)\s*//\s*$")
 _DATELINE = re.compile(r"^\s*(?P<outlet>[^\s/:]{2,20}(?: [^\s/:]{2,20})?)\s*/\s*(?P<city>[^/:\n]{2,25}?)\s*:")
+_EDGE_FORMAT = re.compile("^[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+|[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+$")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _MAX_WIDGET_WORDS = 14
 _MAX_HEADER_WORDS = 25
 _MAX_TEXT_BYTES = 64 * 1024 * 1024
+_MAX_ARTICLE_BYTES = 1024 * 1024
 
 
 def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
@@ -61,18 +64,32 @@ def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:
     for source in sources:
         if not Path(source).exists() and not glob.glob(str(source), recursive=True):
             yield Skipped(str(source), "no such file, folder or matching glob")
+    first_source: dict[str, str] = {}
     for path in files:
-        yield from read_file(path)
+        for item in read_file(path):
+            if isinstance(item, Article) and item.id in first_source:
+                item = Skipped(item.source or item.id, f"duplicate article id {item.id!r} (first read from "
+                               f"{first_source[item.id]}); give every article a unique id")
+            elif isinstance(item, Article):
+                first_source[item.id] = item.source or item.id
+            yield item
 
 
 def read_file(path: Path) -> Iterator[Article | Skipped]:
     """One file → its article(s); JSON Lines files give one per line."""
     try:
-        if path.stat().st_size > _MAX_TEXT_BYTES:
-            raise IngestError(str(path), f"larger than {_MAX_TEXT_BYTES >> 20} MB")
+        size = path.stat().st_size
+        jsonl = path.suffix.lower() == ".jsonl"
+        if jsonl and size > _MAX_TEXT_BYTES:
+            yield from _read_jsonl(path, _utf8_lines(path))
+            return
+        if size > (_MAX_TEXT_BYTES if jsonl else _MAX_ARTICLE_BYTES):
+            limit = _MAX_TEXT_BYTES if jsonl else _MAX_ARTICLE_BYTES
+            raise IngestError(str(path), f"{size / 2**20:.1f} MB is more than the {limit >> 20} MB limit "
+                              "for one article; split it into articles")
         text = decode_bytes(path.read_bytes(), str(path))
-        if path.suffix.lower() == ".jsonl":
-            yield from _read_jsonl(path, text)
+        if jsonl:
+            yield from _read_jsonl(path, text.split("\n"))
         else:
             yield parse_article(text, article_id=_stem_id(path), source=str(path))
     except IngestError as error:
@@ -101,8 +118,10 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
         raise IngestError(source, "binary file (NUL bytes); expected text")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _mostly_utf8(data):
+            raise IngestError(source, f"invalid UTF-8 at byte {error.start} (the rest is UTF-8); "
+                              "repair the file or re-save it as UTF-8") from None
     text = data.decode("cp1256", errors="replace")
     if not _ARABIC.search(text) or _control_ratio(text) > 0.05:
         raise IngestError(source, "not UTF-8, UTF-16 or Windows-1256 text (binary?); re-save it as UTF-8")
@@ -115,19 +134,24 @@ def parse_article(raw: str, article_id: str, source: str = "", **metadata) -> Ar
     ``metadata`` (title, url, published, outlet, byline) overrides what the
     text says, as JSON Lines fields do.
     """
+    if looks_like_html(raw):
+        raw = html_to_text(raw)
     found: dict = {"published": None, "outlet": "", "byline": "", "dateline": ""}
     kept: list[str] = []
+    in_header, has_title = True, False  # no long line kept yet; a line of 3+ words kept
     for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        in_header = not any(len(l.split()) > _MAX_HEADER_WORDS for l in kept)
         if _take_metadata(line, found, in_header) or _is_chrome(line):
             continue
-        if in_header and _take_header_line(line, kept, found):
+        if in_header and _take_header_line(line, has_title, found):
             continue
         kept.append(line.rstrip())
+        words = len(line.split())
+        in_header = in_header and words <= _MAX_HEADER_WORDS
+        has_title = has_title or words >= 3
     text = "\n".join(kept).strip()
     if not text or not _ARABIC.search(text):
         raise IngestError(source or article_id, "no Arabic text after removing page chrome")
-    title = next((l.strip() for l in kept if len(l.split()) >= 3), "")
+    title = next((_trim(l) for l in kept if len(l.split()) >= 3), "")
     fields = {k: v for k, v in metadata.items() if v not in (None, "")}
     found.update(fields)
     return Article(id=article_id, text=text, title=fields.get("title", title), url=fields.get("url", ""),
@@ -135,7 +159,7 @@ def parse_article(raw: str, article_id: str, source: str = "", **metadata) -> Ar
                    dateline=found["dateline"], source=source)
 
 
-def _take_header_line(line: str, kept: list[str], found: dict) -> bool:
+def _take_header_line(line: str, has_title: bool, found: dict) -> bool:
     """Short lines above the body: section labels, outlet and byline.
 
     A one-word line is a section label; after the title, a line naming a
@@ -145,7 +169,6 @@ def _take_header_line(line: str, kept: list[str], found: dict) -> bool:
     words = line.split()
     if not words or len(words) > 3 or not all(_ARABIC.match(w) for w in words):
         return False
-    has_title = any(len(l.split()) >= 3 for l in kept)
     if len(words) == 1 and not has_title:
         return True
     if not has_title:
@@ -213,11 +236,15 @@ def _chrome_phrases() -> tuple[str, ...]:
     return tuple(sorted({normalize_text(r) for r in rows if r.strip() and not r.startswith(("#", "phrase"))}))
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Article | Skipped]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def _read_jsonl(path: Path, lines: Iterable[str | None]) -> Iterator[Article | Skipped]:
+    """One article a line; lines split on "\\n" only (JSON strings may hold U+2028)."""
+    for number, line in enumerate(lines, start=1):
+        where = f"{path}:{number}"
+        if line is None:
+            yield Skipped(where, "invalid UTF-8 (JSON Lines must be UTF-8)")
+            continue
         if not line.strip():
             continue
-        where = f"{path}:{number}"
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
@@ -225,7 +252,13 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | Skipped]:
             body = record.get("text")
             if not isinstance(body, str) or not body.strip():
                 raise IngestError(where, "missing or non-string 'text' field")
-            article_id = str(record.get("id") or f"{_stem_id(path)}-{number}")
+            if len(body) > _MAX_ARTICLE_BYTES:
+                raise IngestError(where, f"'text' of {len(body)} characters is more than one article "
+                                  f"({_MAX_ARTICLE_BYTES} at most); split it into articles")
+            raw_id = record.get("id")
+            if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+                raise IngestError(where, f"'id' must be a string or a number, not {type(raw_id).__name__}")
+            article_id = str(raw_id or f"{_stem_id(path)}-{number}")
             meta = {k: record.get(k) for k in ("title", "url", "published") if isinstance(record.get(k), str)}
             if isinstance(record.get("source"), str):
                 meta["outlet"] = record["source"]
@@ -234,6 +267,28 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | Skipped]:
             yield Skipped(where, f"invalid JSON: {error.msg} at column {error.colno}")
         except IngestError as error:
             yield Skipped(error.source, error.reason)
+
+
+def _trim(line: str) -> str:
+    """Strip white space and invisible format characters (bidi marks, zero-width) at both ends."""
+    return _EDGE_FORMAT.sub("", line)
+
+
+def _utf8_lines(path: Path) -> Iterator[str | None]:
+    """Lines of a large JSON Lines file, read one at a time (None for a line that is not UTF-8)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle):
+            try:
+                yield raw.decode("utf-8-sig" if number == 0 else "utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                yield None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken bytes (not Windows-1256, whose Arabic is rarely valid UTF-8)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return sum(1 for c in text if ord(c) > 0x7F) - bad > 4 * bad
 
 
 def _as_date(value) -> dt.date | None:

@@ -28,7 +28,8 @@ __all__ = ["build_dataset", "article_iri", "entity_iri", "event_iri", "bind_pref
 
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
-_PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+_PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
+              "month-day": XSD.gMonthDay, "month-only": XSD.gMonth}
 
 
 def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> Dataset:
@@ -217,10 +218,7 @@ def _by_article(nodes, articles_of) -> dict[str, list]:
 
 @lru_cache(maxsize=1)
 def _cameo() -> dict[str, str]:
-    try:
-        rows = read_lexicon("cameo")
-    except Exception:
-        return {}
+    rows = read_lexicon("cameo")
     return {r.get("kind", r.get("event_kind", "")): r.get("code", r.get("cameo_code", "")) for r in rows}
 
 

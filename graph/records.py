@@ -163,10 +163,11 @@ class Mention:
 class DateValue:
     """A normalised date: ISO ``value`` at a precision, with its certainty.
 
-    ``value`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (matching
-    ``precision`` day/month/year); ``end`` closes a range. ``certainty`` is
-    ``stated`` (absolute in the text), ``relative`` (resolved against the
-    publication date) or ``unknown`` (no date stated; value empty).
+    ``value`` is ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, ``--MM-DD`` or ``--MM``
+    (``precision`` day, month, year, month-day, month-only); ``end`` closes a
+    range. ``certainty`` is ``stated`` (absolute in the text), ``relative``
+    (resolved against the publication date), ``unresolved`` (relative, but
+    no publication date to resolve it) or ``unknown`` (no date; value empty).
     """
 
     value: str

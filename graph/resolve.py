@@ -33,7 +33,7 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
     for mention in mentions:
         if mention.key and mention.key in gazetteer:
             denotes[mention] = mention.key
-            evidence[mention] = f"gazetteer: {'alias' if mention.method == 'gazetteer' else mention.method}"
+            evidence[mention] = _keyed_evidence(mention)
     unknown = [m for m in mentions if m not in denotes]
     persons = [m for m in unknown if m.kind is Kind.PERSON]
     _cluster_persons(persons, gazetteer, denotes, evidence)
@@ -43,6 +43,14 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
             evidence[mention] = "exact normalised name" + (f" of {mention.qualifier}" if mention.qualifier else "")
     entities = _entities(denotes, gazetteer)
     return Resolution(entities=entities, denotes=denotes, evidence=evidence)
+
+
+def _keyed_evidence(mention: Mention) -> str:
+    if mention.method == "gazetteer":
+        return "gazetteer alias"
+    if mention.kind is Kind.PERSON:
+        return "surname of a known person named earlier in the article"
+    return "generic head referring back to a known name"
 
 
 def name_key(surface: str) -> str:

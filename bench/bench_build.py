@@ -1,0 +1,207 @@
+"""Throughput of the build: ``python bench/bench_build.py [--sizes 1000 10000] [--jobs 1 2]``.
+
+For each corpus size it writes a synthetic corpus (``graph.synthetic``) and
+measures, each in a fresh subprocess so that peak memory is its own:
+
+* ``floor``       reading the files, ``normalize_text`` and camel-tools
+                  ``simple_word_tokenize``: the least any Arabic pipeline does;
+* ``extract``     ingest + extraction (``graph.scale.map_extractions``), results dropped;
+* ``build``       the whole ``build_corpus`` (Turtle, TriG, analysis, HTML), with stage times;
+* ``incremental`` extraction over the corpus plus one new article with a warm cache.
+
+Prints one JSON line per measurement and a Markdown table at the end.
+Not a test: numbers depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--kinds", nargs="+", default=["floor", "extract", "build", "incremental"])
+    parser.add_argument("--work", default="/tmp/ankg-bench", help="scratch folder for corpora and outputs")
+    parser.add_argument("--json", help="also append the results to this JSON Lines file")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        result = MEASURES[args.measure](Path(args.corpus), Path(args.out), args.jobs[0])
+        result.update(kind=args.measure, jobs=args.jobs[0], peak_rss_mb=_peak_rss_mb())
+        print(json.dumps(result))
+        return 0
+    return drive(args)
+
+
+def drive(args) -> int:
+    from graph.synthetic import make_corpus
+
+    work = Path(args.work)
+    results = []
+    for size in args.sizes:
+        corpus = work / f"corpus-{size}"
+        if not (corpus / f"synth-{size - 1:06d}.txt").exists():
+            shutil.rmtree(corpus, ignore_errors=True)
+            make_corpus(size, corpus)
+        for kind in args.kinds:
+            for jobs in (args.jobs if kind in ("extract", "build") else [1]):
+                out = work / f"out-{size}-{kind}-{jobs}"
+                shutil.rmtree(out, ignore_errors=True)
+                command = [sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
+                           "--out", str(out), "--jobs", str(jobs)]
+                done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+                if done.returncode:
+                    print(f"{kind} {size} jobs={jobs} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+                    continue
+                result = json.loads(done.stdout.strip().splitlines()[-1])
+                result.update(articles_in=size)
+                results.append(result)
+                print(json.dumps(result), flush=True)
+                if args.json:
+                    with open(args.json, "a", encoding="utf-8") as handle:
+                        handle.write(json.dumps(result) + "\n")
+    print(table(results))
+    return 0
+
+
+def measure_floor(corpus: Path, out: Path, jobs: int) -> dict:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    from graph.text import normalize_text
+
+    start = time.perf_counter()
+    articles = tokens = 0
+    for path in sorted(corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        tokens += len(simple_word_tokenize(normalize_text(text)))
+        articles += 1
+    return _rates(articles, tokens, time.perf_counter() - start)
+
+
+def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
+    from graph.ingest import read_sources
+    from graph.records import Article, Extraction
+    from graph.scale import map_extractions
+
+    start = time.perf_counter()
+    articles = tokens = mentions = failed = 0
+    stream = (a for a in read_sources([corpus]) if isinstance(a, Article))
+    for _, result in map_extractions(stream, DEFAULT_CHAIN(), jobs=jobs):
+        if isinstance(result, Extraction):
+            articles += 1
+            tokens += len(result.document.tokens)
+            mentions += len(result.mentions)
+        else:
+            failed += 1
+    return {**_rates(articles, tokens, time.perf_counter() - start), "mentions": mentions, "failed": failed}
+
+
+def measure_build(corpus: Path, out: Path, jobs: int) -> dict:
+    import graph.analyze
+    import graph.pipeline
+    import graph.rdf
+    import graph.visualize
+    from graph.pipeline import build_corpus
+
+    stages: dict[str, float] = {}
+    counted = {"tokens": 0}
+    graph.pipeline.extract_all = _timed(stages, "extract", graph.pipeline.extract_all, counted)
+    graph.pipeline.resolve_all = _timed(stages, "resolve", graph.pipeline.resolve_all)
+    graph.rdf.build_dataset = _timed(stages, "rdf", graph.rdf.build_dataset)
+    graph.analyze.analyze_graph = _timed(stages, "analyze", graph.analyze.analyze_graph)
+    graph.visualize.render_html = _timed(stages, "html", graph.visualize.render_html)
+    start = time.perf_counter()
+    report = build_corpus([corpus], out, jobs=jobs)
+    seconds = time.perf_counter() - start
+    stages["write+other"] = seconds - sum(stages.values())
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return {**_rates(report.articles, counted["tokens"], seconds), "triples": report.triples,
+            "skipped": len(report.skipped), "output_mb": round(size / 2**20, 1),
+            "stages": {k: round(v, 1) for k, v in stages.items()}}
+
+
+def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
+    """Warm the cache on all but one article, then time the pass that adds it."""
+    from graph.cache import ExtractionCache
+    from graph.ingest import read_sources
+    from graph.records import Article
+    from graph.scale import map_extractions
+
+    articles = [a for a in read_sources([corpus]) if isinstance(a, Article)]
+    cold_start = time.perf_counter()
+    for _ in map_extractions(articles[:-1], DEFAULT_CHAIN(), cache_dir=out / "cache"):
+        pass
+    cold = time.perf_counter() - cold_start
+    cache = ExtractionCache(out / "cache")
+    start = time.perf_counter()
+    for _ in map_extractions(articles, DEFAULT_CHAIN(), cache_dir=cache):
+        pass
+    seconds = time.perf_counter() - start
+    return {"articles": len(articles), "seconds": round(seconds, 2), "cold_seconds": round(cold, 1),
+            "computed": cache.stored, "from_cache": cache.hits,
+            "cache_mb": round(sum(p.stat().st_size for p in (out / "cache").rglob("*")) / 2**20, 1)}
+
+
+def DEFAULT_CHAIN():
+    from graph.recognize import DEFAULT_CHAIN as chain
+
+    return chain
+
+
+def _timed(stages, name, function, counted=None):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        result = function(*args, **kwargs)
+        stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+        if counted is not None:
+            counted["tokens"] += sum(len(x.document.tokens) for x in result[0])
+        return result
+
+    return wrapper
+
+
+def _rates(articles: int, tokens: int, seconds: float) -> dict:
+    return {"articles": articles, "tokens": tokens, "seconds": round(seconds, 2),
+            "articles_per_s": round(articles / seconds, 1), "tokens_per_s": round(tokens / seconds)}
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def table(results: list[dict]) -> str:
+    """Markdown: one row per measurement, with the ratio of each to the floor of its size."""
+    floors = {r["articles_in"]: r["seconds"] for r in results if r["kind"] == "floor"}
+    rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | peak MB | notes |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = r["seconds"] / floors[r["articles_in"]] if r["articles_in"] in floors and floors[r["articles_in"]] else 0
+        notes = {k: r[k] for k in ("stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
+                                   "cache_mb", "failed") if k in r}
+        rows.append(f"| {r['articles_in']} | {r['kind']} | {r['jobs']} | {r['seconds']} | {r.get('articles_per_s', '')} "
+                    f"| {r.get('tokens_per_s', '')} | {ratio:.1f} | {r['peak_rss_mb']} | {json.dumps(notes)} |")
+    return "\n".join(rows)
+
+
+MEASURES = {"floor": measure_floor, "extract": measure_extract, "build": measure_build,
+            "incremental": measure_incremental}
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""What every relation pattern needs: tokens, mentions on tokens, lexicon phrases.
+
+Patterns work on the tokens of one sentence; a mention covers the tokens it
+overlaps (a mention may start after a proclitic, inside "للأمم").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from graph.lexicon import read_lexicon
+from graph.records import Document, Kind, Mention, Token
+from graph.text import clitic_variants, normalize_text
+
+__all__ = [
+    "strip_to", "Sentence", "sentence_views", "PhraseIndex", "phrase_index", "is_person", "is_institution",
+    "is_place", "PUNCT", "QUOTE_OPEN", "QUOTE_CLOSE",
+]
+
+_LOOKBACK = 64  # mentions starting before a token that may still cover it
+PUNCT = frozenset("،,.:؛;!?؟()[]")
+QUOTE_OPEN = {"«": "»", "“": "”", "”": "”", '"': '"', "„": "“"}
+QUOTE_CLOSE = frozenset("»”\"“")
+_INSTITUTIONS = {Kind.INSTITUTION, Kind.GOVERNMENT_BODY, Kind.INTERGOVERNMENTAL, Kind.ARMED_GROUP,
+                 Kind.COMPANY, Kind.MEDIA}
+_PLACES = {Kind.PLACE, Kind.COUNTRY, Kind.CITY, Kind.REGION}
+
+
+def strip_to(token: Token, variant: str) -> str:
+    """The printed token without the proclitics that ``variant`` (a clitic variant
+    of its normalised form) lacks: ("واجتمع", "اجتمع") → "اجتمع"; "للرئيس" → "الرئيس"."""
+    norm = token.norm
+    if len(token.text) != len(norm) or variant == norm:
+        return token.text
+    if norm.endswith(variant):
+        return token.text[len(norm) - len(variant):]
+    if variant.startswith("ال") and norm.endswith(variant[2:]):
+        return "ال" + token.text[len(norm) - len(variant) + 2:]
+    return token.text
+
+
+def is_person(mention: Mention | None) -> bool:
+    return mention is not None and mention.kind is Kind.PERSON
+
+
+def is_institution(mention: Mention | None) -> bool:
+    return mention is not None and mention.kind in _INSTITUTIONS
+
+
+def is_place(mention: Mention | None) -> bool:
+    return mention is not None and mention.kind in _PLACES
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """The tokens of one sentence and the mention (if any) covering each token."""
+
+    index: int
+    tokens: tuple[Token, ...]
+    covering: tuple[Mention | None, ...]
+
+    def mention_starts(self) -> dict[int, Mention]:
+        """Token index → mention that begins on that token."""
+        starts: dict[int, Mention] = {}
+        for i, mention in enumerate(self.covering):
+            if mention is not None and (i == 0 or self.covering[i - 1] is not mention):
+                starts[i] = mention
+        return starts
+
+    def mention_end(self, i: int) -> int:
+        """Index after the last token of the mention covering token ``i``."""
+        mention = self.covering[i]
+        while i < len(self.tokens) and self.covering[i] is mention:
+            i += 1
+        return i
+
+    def norm(self, i: int) -> str:
+        return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
+
+
+def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sentence]:
+    """One :class:`Sentence` per document sentence, mentions laid on tokens."""
+    by_sentence: dict[int, list[Token]] = {s.index: [] for s in document.sentences}
+    for token in document.tokens:
+        by_sentence.setdefault(token.sentence, []).append(token)
+    ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
+    starts = [m.start for m in ordered]
+    views = []
+    for index in sorted(by_sentence):
+        tokens = tuple(by_sentence[index])
+        covering = tuple(_covering(token, ordered, starts) for token in tokens)
+        views.append(Sentence(index, tokens, covering))
+    return views
+
+
+def _covering(token: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
+    """The first mention (by start, longest first) overlapping the token."""
+    hi = bisect_left(starts, token.end)
+    for k in range(max(0, hi - _LOOKBACK), hi):
+        if token.start < mentions[k].end:
+            return mentions[k]
+    return None
+
+
+class PhraseIndex:
+    """Multi-word lexicon phrases matched on tokens, longest first.
+
+    The first word may carry proclitics (للأمين → الأمين); later words are
+    compared on their normalised form.
+    """
+
+    def __init__(self, rows: Sequence[dict[str, str]], column: str):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], dict[str, str]]]] = {}
+        for row in rows:
+            words = tuple(normalize_text(row[column]).split())
+            if words:
+                self._by_first.setdefault(words[0], []).append((words, row))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        return frozenset(self._by_first)
+
+    def match(self, sentence: Sentence, i: int, max_end: int | None = None):
+        """``(end_index, row, proclitic_stripped)`` of the longest phrase at ``i``, or None."""
+        limit = len(sentence.tokens) if max_end is None else max_end
+        for depth, variant in enumerate(clitic_variants(sentence.norm(i)) if i < limit else ()):
+            for words, row in self._by_first.get(variant, ()):
+                end = i + len(words)
+                if end <= limit and all(_word_matches(sentence.norm(i + k), w) for k, w in enumerate(words[1:], 1)):
+                    return end, row, depth > 0
+        return None
+
+
+def _word_matches(norm: str, word: str) -> bool:
+    return norm == word or (len(word) > 2 and word in clitic_variants(norm)[1:2])
+
+
+@lru_cache(maxsize=16)
+def phrase_index(name: str, column: str) -> PhraseIndex:
+    """The phrase index of lexicon ``name`` on ``column`` (read once)."""
+    return PhraseIndex(read_lexicon(name), column)

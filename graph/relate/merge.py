@@ -1,0 +1,236 @@
+"""Merge event and role mentions into nodes once entities are resolved.
+
+Two event mentions are one event when they have the same kind, compatible
+dates (overlapping, or one unknown), and share a place or a non-place
+participant. Statements with different quotations stay apart, and a
+bilateral meeting ("اجتمع آلن مع أمير الكويت") joins only a mention with
+exactly the same persons, so two audiences on one day stay two meetings. Clustering is
+greedy in a fixed order, so ids and output are the same on every run.
+Undated statements from articles published more than a month apart are
+kept apart: a remark is reported soon after it is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from graph.records import DateValue, Event, EventKind, EventNode, Extraction, Kind, Mention, ParticipantRole, RoleNode
+from graph.relate.events import trigger_at
+from graph.text import normalize_text
+
+__all__ = ["merge_events", "merge_roles", "date_interval", "dates_compatible"]
+
+_ROLE_RANK = [ParticipantRole.ORGANIZER, ParticipantRole.SPEAKER, ParticipantRole.PERPETRATOR,
+              ParticipantRole.TARGET, ParticipantRole.ATTENDEE, ParticipantRole.PARTICIPANT]
+_STATEMENT_DAYS = 31
+_CERTAINTY_RANK = {"stated": 0, "relative": 1, "unresolved": 2, "unknown": 3}
+
+
+def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[EventNode, ...]:
+    """One node per real event, merged within and across articles (sorted by id)."""
+    clusters: list[_Cluster] = []
+    published = {x.article.id: x.article.published for x in extractions}
+    for event in sorted(e for x in extractions for e in x.events):
+        facts = _facts(event, denotes, published.get(event.article_id))
+        home = next((c for c in clusters if c.accepts(facts)), None)
+        if home is None:
+            clusters.append(home := _Cluster(event.kind))
+        home.add(facts)
+    nodes = [c.node() for c in clusters]
+    counts = Counter(n.id for n in nodes)
+    nodes = [_disambiguate(n) if counts[n.id] > 1 else n for n in nodes]
+    return tuple(sorted(nodes, key=lambda n: n.id))
+
+
+def _disambiguate(node: EventNode) -> EventNode:
+    """Two events with the same content digest: the first mention tells them apart."""
+    first = node.mentions[0]
+    ident = "event-" + _digest(node.id, first.article_id, str(first.start))
+    return EventNode(ident, node.kind, node.label, node.mentions, node.participants, node.place, node.date,
+                     node.quotations)
+
+
+def merge_roles(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[RoleNode, ...]:
+    """One membership per (person, post, institution), with every article that states it."""
+    groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    for extraction in extractions:
+        article = extraction.article
+        published = article.published.isoformat() if article.published else ""
+        for role in extraction.roles:
+            person = denotes.get(role.person)
+            if person is None:
+                continue
+            org = denotes.get(role.organization, "") if role.organization is not None else ""
+            key = (person, _title_key(role.title), org)
+            groups.setdefault(key, []).append((role.title, role.article_id, published))
+    nodes = []
+    for (person, title_key, org), seen in groups.items():
+        title = Counter(t for t, _, _ in seen).most_common(1)[0][0] if seen else title_key
+        attested = max((p for _, _, p in seen if p), default="")
+        nodes.append(RoleNode(
+            id="membership-" + _digest(person, title_key, org), person=person, title=title,
+            organization=org or None, articles=tuple(sorted({a for _, a, _ in seen})), attested=attested,
+        ))
+    return tuple(sorted(nodes, key=lambda n: n.id))
+
+
+def date_interval(date: DateValue | None) -> tuple[str, str] | None:
+    """The closed interval a date covers, as comparable ISO-like strings; None if unknown.
+
+    >>> date_interval(DateValue("2018-06", "month"))
+    ('2018-06-00', '2018-06-99')
+    >>> date_interval(DateValue("--10-28", "month-day", end="--10-29"))
+    ('--10-28', '--10-29')
+    """
+    if date is None or not date.value:
+        return None
+    lo, hi = _bounds(date.value)
+    if date.end:
+        hi = _bounds(date.end)[1]
+    return lo, hi
+
+
+def dates_compatible(a: DateValue | None, b: DateValue | None) -> bool:
+    """True when either date is unknown or their intervals overlap (a year-less date
+    is compared on month and day only).
+
+    >>> dates_compatible(DateValue("2018-06-28", "day"), DateValue("2018-06", "month"))
+    True
+    >>> dates_compatible(DateValue("2018-06", "month"), DateValue("2017-05", "month"))
+    False
+    """
+    x, y = date_interval(a), date_interval(b)
+    if x is None or y is None:
+        return True
+    if x[0].startswith("--") or y[0].startswith("--"):
+        x, y = (x[0][-5:], x[1][-5:]), (y[0][-5:], y[1][-5:])
+    return x[0] <= y[1] and y[0] <= x[1]
+
+
+@dataclass
+class _Facts:
+    event: Event
+    participants: dict[str, ParticipantRole]
+    persons: frozenset[str]
+    place: str | None
+    places: frozenset[str]
+    bilateral: bool
+    published: dt.date | None = None
+
+
+@dataclass
+class _Cluster:
+    kind: EventKind
+    members: list[_Facts] = field(default_factory=list)
+
+    def accepts(self, facts: _Facts) -> bool:
+        event = facts.event
+        if event.kind is not self.kind:
+            return False
+        if not all(dates_compatible(m.event.date, event.date) for m in self.members):
+            return False
+        if self.kind is EventKind.STATEMENT and any(_far_apart(m.published, facts.published) for m in self.members):
+            return False  # undated remarks reported months apart are different remarks
+        quotes = {m.event.quotation for m in self.members if m.event.quotation}
+        if event.quotation and quotes and event.quotation not in quotes:
+            return False
+        for member in self.members:
+            if (member.bilateral or facts.bilateral) and member.persons != facts.persons:
+                return False
+        if any(facts.places and m.places and not facts.places & m.places for m in self.members):
+            return False  # New York and Rabat are two events, whatever they share
+        shared_place = any(facts.places & m.places for m in self.members)
+        shared_actor = any(set(facts.participants) & set(m.participants) for m in self.members)
+        return shared_place or shared_actor
+
+    def add(self, facts: _Facts) -> None:
+        self.members.append(facts)
+
+    def node(self) -> EventNode:
+        roles: dict[str, ParticipantRole] = {}
+        for member in self.members:
+            for entity, role in member.participants.items():
+                if entity not in roles or _ROLE_RANK.index(role) < _ROLE_RANK.index(roles[entity]):
+                    roles[entity] = role
+        places = Counter(m.place for m in self.members if m.place)
+        place = min(places, key=lambda p: (-places[p], p)) if places else None
+        date = _best_date([m.event.date for m in self.members])
+        participants = tuple(sorted((e, r) for e, r in roles.items() if e != place))
+        events = tuple(sorted(m.event for m in self.members))
+        label = _label([m.event for m in self.members])
+        quotes = tuple(sorted({m.event.quotation for m in self.members if m.event.quotation}))
+        ident = "event-" + _digest(self.kind.value, *sorted(roles), place or "", date.value if date else "",
+                                   date.end if date else "", *quotes)
+        return EventNode(ident, self.kind, label, events, participants, place, date, quotes)
+
+
+def _label(events: list[Event]) -> str:
+    """The first descriptive label in reading order: the first mention that names the
+    event with more than its trigger word, else the first mention."""
+    ordered = sorted(events, key=lambda e: (e.article_id, e.start))
+    labels = [e.label or e.trigger for e in ordered]
+    return next((label for label in labels if len(label.split()) > 1 and len(label) <= 80), labels[0])
+
+
+def _far_apart(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and abs((a - b).days) > _STATEMENT_DAYS
+
+
+def _facts(event: Event, denotes: Mapping[Mention, str], published: dt.date | None = None) -> _Facts:
+    participants: dict[str, ParticipantRole] = {}
+    persons = set()
+    for participation in event.participants:
+        entity = denotes.get(participation.mention)
+        if entity is None:
+            continue
+        role = participation.role
+        if entity not in participants or _ROLE_RANK.index(role) < _ROLE_RANK.index(participants[entity]):
+            participants[entity] = role
+        if participation.mention.kind is Kind.PERSON:
+            persons.add(entity)
+    place = denotes.get(event.place) if event.place is not None else None
+    trigger = trigger_at(normalize_text(event.trigger))
+    bilateral = event.kind is EventKind.MEETING and trigger is not None and trigger.verbal
+    places = frozenset({place} if place else ())
+    return _Facts(event, participants, frozenset(persons), place, places, bilateral, published)
+
+
+def _best_date(dates: list[DateValue | None]) -> DateValue | None:
+    known = [d for d in dates if d is not None and d.value]
+    if not known:
+        return next((d for d in dates if d is not None), None)
+
+    def width(d: DateValue) -> tuple[str, str]:
+        return date_interval(d) or ("", "")
+
+    return min(known, key=lambda d: (_CERTAINTY_RANK.get(d.certainty, 9), d.value.startswith("--"),
+                                     _span(width(d)), d.value, d.end))
+
+
+def _span(interval: tuple[str, str]) -> int:
+    lo, hi = interval
+    return sum(a != b for a, b in zip(lo, hi))
+
+
+def _bounds(value: str) -> tuple[str, str]:
+    if value.startswith("--"):
+        return (value, value) if len(value) == 7 else (value + "-00", value + "-99")
+    parts = value.split("-")
+    if len(parts) == 3:
+        return value, value
+    if len(parts) == 2:
+        return value + "-00", value + "-99"
+    return value + "-00-00", value + "-99-99"
+
+
+def _title_key(title: str) -> str:
+    words = normalize_text(title).split()
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

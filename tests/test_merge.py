@@ -1,0 +1,110 @@
+"""Merging event and role mentions into nodes across articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from graph.records import DateValue, EventKind, Extraction, ParticipantRole
+from graph.relate import relate
+from graph.relate.merge import dates_compatible, merge_events, merge_roles
+from relate_support import CITY, COUNTRY, IGO, P, snippet
+
+NY_001 = ("أكد فلاديمير فورونكوف على أهمية التعاون. "
+          "جاء هذا على هامش مؤتمر الأمم المتحدة رفيع المستوى لمكافحة الإرهاب في نيويورك.")
+NY_003 = ("شهد الأسبوع الماضي مؤتمرا هاما بنيويورك حيث احتضن مقر الأمم المتحدة مؤتمراً رفيع المستوى لمكافحة الإرهاب. "
+          "وفي الرباط احتضنت المملكة اجتماعاً جهوياً للتحالف الدولي.")
+IDS = {"فلاديمير فورونكوف": "person-voronkov", "الأمم المتحدة": "org-un", "نيويورك": "city-nyc",
+       "الرباط": "city-rabat", "للتحالف الدولي": "org-coalition", "آلن": "person-allen",
+       "صباح الأحمد": "person-sabah", "الجار الله": "person-jarallah", "الكويت": "country-kw",
+       "بيل جيتس": "person-gates"}
+
+
+def extraction(text, spec, article_id, published=None):
+    document, mentions = snippet(text, spec, article_id=article_id, published=published)
+    roles, events = relate(document, mentions)
+    return Extraction(document, tuple(mentions), roles, events)
+
+
+def denotes(*extractions):
+    return {m: IDS[m.surface] for x in extractions for m in x.mentions}
+
+
+def test_same_conference_in_two_articles_is_one_node():
+    a = extraction(NY_001, [("فلاديمير فورونكوف", P), ("الأمم المتحدة", IGO), ("نيويورك", CITY)], "a001")
+    b = extraction(NY_003, [("نيويورك", CITY), ("الأمم المتحدة", IGO), ("الرباط", CITY),
+                            ("للتحالف الدولي", IGO)], "a003", dt.date(2018, 7, 4))
+    nodes = merge_events([a, b], denotes(a, b))
+    (conference,) = [n for n in nodes if n.kind is EventKind.CONFERENCE]
+    assert conference.articles == ("a001", "a003")
+    assert conference.place == "city-nyc"
+    assert dict(conference.participants) == {"org-un": ParticipantRole.ORGANIZER,
+                                             "person-voronkov": ParticipantRole.SPEAKER}
+    assert (conference.date.value, conference.date.end) == ("2018-06-27", "2018-07-03")
+    (meeting,) = [n for n in nodes if n.kind is EventKind.MEETING]
+    assert meeting.place == "city-rabat" and meeting.articles == ("a003",)
+
+
+def test_two_audiences_on_one_day_stay_two_meetings():
+    text = ("واجتمع آلن مع صباح الأحمد في الكويت أمس، كما اجتمع آلن مع الجار الله في الكويت.")
+    spec = [("آلن", P), ("صباح الأحمد", P), ("الكويت", COUNTRY), ("آلن", P, 1), ("الجار الله", P),
+            ("الكويت", COUNTRY, 1)]
+    x = extraction(text, spec, "a002", dt.date(2014, 10, 28))
+    meetings = [n for n in merge_events([x], denotes(x)) if n.kind is EventKind.MEETING]
+    assert sorted(sorted(dict(n.participants)) for n in meetings) == [
+        ["person-allen", "person-jarallah"], ["person-allen", "person-sabah"]]
+
+
+def test_statements_with_different_quotations_stay_apart_and_repeats_merge():
+    text = ("وقال بيل جيتس: «نحن نتطلع للعمل معكم لتحرير الإنترنت». وأضاف: «هذه خطوة كبيرة إلى الأمام». "
+            "وقال بيل جيتس إن العمل مستمر.")
+    spec = [("بيل جيتس", P), ("بيل جيتس", P, 1)]
+    x = extraction(text, spec, "a000")
+    statements = merge_events([x], denotes(x))
+    assert len(statements) == 2
+    assert sorted(len(n.quotations) for n in statements) == [1, 1]
+
+
+def test_different_places_never_merge():
+    a = extraction("عقد اجتماع للتحالف الدولي في الرباط.", [("للتحالف الدولي", IGO), ("الرباط", CITY)], "x1")
+    b = extraction("عقد اجتماع للتحالف الدولي في نيويورك.", [("للتحالف الدولي", IGO), ("نيويورك", CITY)], "x2")
+    assert len(merge_events([a, b], denotes(a, b))) == 2
+
+
+def test_event_ids_are_ascii_stable_and_order_free():
+    a = extraction(NY_001, [("فلاديمير فورونكوف", P), ("الأمم المتحدة", IGO), ("نيويورك", CITY)], "a001")
+    b = extraction(NY_003, [("نيويورك", CITY), ("الأمم المتحدة", IGO), ("الرباط", CITY),
+                            ("للتحالف الدولي", IGO)], "a003", dt.date(2018, 7, 4))
+    first = merge_events([a, b], denotes(a, b))
+    second = merge_events([b, a], denotes(b, a))
+    assert first == second
+    assert all(n.id.startswith("event-") and n.id.isascii() and len(n.id) == 22 for n in first)
+    assert len({n.id for n in first}) == len(first)
+
+
+def test_roles_merge_across_articles_with_latest_attestation():
+    text = "قال بيل جيتس، مؤسس مايكروسوفت، إن العمل مهم."
+    spec = [("بيل جيتس", P), ("مايكروسوفت", IGO)]
+    a = extraction(text, spec, "r1", dt.date(2016, 5, 13))
+    b = extraction(text, spec, "r2", dt.date(2018, 7, 4))
+    ids = {m: {"بيل جيتس": "person-gates", "مايكروسوفت": "company-microsoft"}[m.surface]
+           for x in (a, b) for m in x.mentions}
+    (node,) = merge_roles([a, b], ids)
+    assert (node.person, node.title, node.organization) == ("person-gates", "مؤسس", "company-microsoft")
+    assert node.articles == ("r1", "r2") and node.attested == "2018-07-04"
+    assert node.id.startswith("membership-") and node.id.isascii()
+
+
+def test_date_compatibility():
+    assert dates_compatible(DateValue("2018-06-28", "day"), None)
+    assert dates_compatible(DateValue("2014-10-27", "day"), DateValue("2014-10-21", "day", end="2014-10-31"))
+    assert not dates_compatible(DateValue("2015-12", "month"), DateValue("--10-28", "month-day"))
+    assert dates_compatible(DateValue("2022-10-28", "day"), DateValue("--10-28", "month-day", end="--10-29"))
+
+
+def test_undated_statements_reported_years_apart_stay_apart():
+    text = "وقال بيل جيتس إن العمل مستمر."
+    a = extraction(text, [("بيل جيتس", P)], "s1", dt.date(2016, 5, 13))
+    b = extraction(text, [("بيل جيتس", P)], "s2", dt.date(2018, 7, 4))
+    c = extraction(text, [("بيل جيتس", P)], "s3", dt.date(2016, 5, 20))
+    nodes = merge_events([a, b, c], denotes(a, b, c))
+    assert sorted(n.articles for n in nodes) == [("s1", "s3"), ("s2",)]

@@ -1,0 +1,191 @@
+"""Hostile input and interrupted builds: every bad file is skipped with its reason, outputs stay whole.
+
+Small hostile files live in ``tests/data/hostile/``; the large and binary
+ones (50 MB on one line, random bytes) are generated in ``tmp_path`` so that
+they never enter git.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from rdflib import Graph
+
+from graph.errors import GraphError
+from graph.ingest import read_sources
+from graph.records import Article, Extraction, Skipped
+from graph.scale import extract_or_reason
+
+from tests.conftest import DATA, ROOT, SEEDS
+
+HOSTILE = DATA / "hostile"
+CHAIN = ("gazetteer", "pattern", "crf")
+# file (or file:line) -> part of the reason it is skipped; files not listed are read.
+SKIPPED = {
+    "empty.txt": "empty file",
+    "blank.txt": "empty file",
+    "latin_only.txt": "no Arabic text",
+    "only_diacritics.txt": "no Arabic text",
+    "bidi_only.txt": "no Arabic text",
+    "html_no_text.txt": "no Arabic text",
+    "invalid_utf8.txt": "invalid UTF-8 at byte 41",
+    "fields.jsonl:2": "not an object",
+    "fields.jsonl:3": "missing or non-string 'text'",
+    "fields.jsonl:4": "missing or non-string 'text'",
+    "fields.jsonl:5": "missing or non-string 'text'",
+    "fields.jsonl:6": "invalid JSON",
+    "fields.jsonl:7": "duplicate article id 'feed-ok'",
+    "fields.jsonl:8": "'id' must be a string or a number",
+    "fields.jsonl:11": "no Arabic text",
+}
+READ = {"bidi_zero_width", "html_page", "long_tokens", "utf16le_no_bom", "utf16be_no_bom",
+        "feed-ok", "17", "feed-sep"}
+
+
+@pytest.fixture(scope="module")
+def hostile_items():
+    return list(read_sources([HOSTILE]))
+
+
+def test_each_hostile_file_is_skipped_with_its_reason_or_read(hostile_items):
+    skipped = {s.source.rsplit("/", 1)[-1]: s.reason for s in hostile_items if isinstance(s, Skipped)}
+    assert skipped.keys() == SKIPPED.keys()
+    for name, reason in SKIPPED.items():
+        assert reason in skipped[name], (name, skipped[name])
+    assert {a.id for a in hostile_items if isinstance(a, Article)} == READ
+
+
+def test_readable_hostile_articles_are_clean(hostile_items):
+    articles = {a.id: a for a in hostile_items if isinstance(a, Article)}
+    assert articles["utf16le_no_bom"].text == articles["utf16be_no_bom"].text
+    assert articles["utf16le_no_bom"].text.startswith("قال وزير الخارجية")
+    page = articles["html_page"]
+    assert "<" not in page.text and "color" not in page.text and "var" not in page.text
+    assert "«التزام الأردن» بدعم الجهود الدولية & الإقليمية" in page.text
+    assert page.title == "الصفدي يلتقي غوتيريش في عمان"
+    assert articles["bidi_zero_width"].title.startswith("قال")
+    assert articles["feed-ok"].published.isoformat() == "2016-05-13"
+    assert "\u2028" in articles["feed-sep"].text
+
+
+def test_readable_hostile_articles_extract_with_true_offsets(hostile_items):
+    for article in (a for a in hostile_items if isinstance(a, Article)):
+        started = time.perf_counter()
+        result = extract_or_reason(article, CHAIN)
+        assert isinstance(result, Extraction), (article.id, result)
+        assert time.perf_counter() - started < 30, article.id
+        for mention in result.mentions:
+            assert article.text[mention.start:mention.end] == mention.surface
+        for token in result.document.tokens:
+            assert article.text[token.start:token.end] == token.text
+
+
+def test_generated_binary_and_huge_files_are_skipped(tmp_path):
+    rng = random.Random(0)
+    (tmp_path / "random.txt").write_bytes(rng.randbytes(20_000))
+    (tmp_path / "no_nul.txt").write_bytes(bytes(b or 1 for b in rng.randbytes(20_000)))
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + rng.randbytes(5000))
+    line = "كلمة " * (50 * 2**20 // 9)
+    (tmp_path / "one_line.txt").write_text(line, encoding="utf-8")
+    (tmp_path / "one_line.jsonl").write_text(json.dumps({"id": "huge", "text": line[:3_000_000]}), encoding="utf-8")
+    (tmp_path / "many_lines.txt").write_text("\n".join(["سطر قصير"] * 30_000), encoding="utf-8")
+    started = time.perf_counter()
+    items = {i.source.rsplit("/", 1)[-1]: i for i in read_sources([tmp_path])}
+    assert time.perf_counter() - started < 30
+    assert "binary" in items["random.txt"].reason
+    assert "binary" in items["image.txt"].reason
+    assert "not UTF-8, UTF-16 or Windows-1256" in items["no_nul.txt"].reason
+    assert "50.0 MB is more than the 1 MB limit" in items["one_line.txt"].reason
+    assert "more than one article" in items["one_line.jsonl:1"].reason
+    assert isinstance(items["many_lines.txt"], Article)
+
+
+def test_a_large_json_lines_file_is_streamed(tmp_path, monkeypatch):
+    import graph.ingest
+
+    monkeypatch.setattr(graph.ingest, "_MAX_TEXT_BYTES", 1000)
+    text = (SEEDS / "000_03a67d754ecf070b.txt").read_text(encoding="utf-8")
+    lines = [json.dumps({"id": f"n{i}", "text": text}, ensure_ascii=False) for i in range(3)]
+    (tmp_path / "big.jsonl").write_bytes("\n".join(lines).encode() + b"\n\xff\xfe\n")
+    items = list(read_sources([tmp_path]))
+    assert [a.id for a in items if isinstance(a, Article)] == ["n0", "n1", "n2"]
+    assert items[-1] == Skipped(f"{tmp_path / 'big.jsonl'}:4", "invalid UTF-8 (JSON Lines must be UTF-8)")
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """The CLI build over the hostile folder plus the seeds: completes and reports the skips."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(HOSTILE, corpus / "hostile")
+    shutil.copytree(SEEDS, corpus / "seeds")
+    out = tmp_path_factory.mktemp("out")
+    done = subprocess.run([sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out), "--no-html"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return done, out
+
+
+def test_build_over_hostile_input_completes_and_names_every_skip(hostile_build):
+    done, out = hostile_build
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"Articles read: {5 + len(READ)}   skipped: {len(SKIPPED)}" in done.stdout
+    for name, reason in SKIPPED.items():
+        assert any(name in line and reason in line for line in done.stdout.splitlines()), name
+    g = Graph().parse(out / "graph.ttl")
+    assert len(g) > 1000
+
+
+def test_a_writer_failing_midway_leaves_the_previous_output_whole(tmp_path, monkeypatch):
+    from graph.pipeline import build_corpus
+    from graph.serialize import WRITERS, Writer, atomic_path
+
+    build_corpus([SEEDS / "000_03a67d754ecf070b.txt"], tmp_path, formats=("turtle", "ntriples"), html=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+
+    def crash(dataset, path):
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(dataset.serialize(format="nt", encoding="utf-8")[:1000])
+            raise OSError("disk full (simulated)")
+
+    monkeypatch.setitem(WRITERS, "ntriples", Writer("ntriples", "graph.nt", crash))
+    with pytest.raises(OSError, match="simulated"):
+        build_corpus([SEEDS], tmp_path, formats=("turtle", "ntriples"), html=False)
+    assert (tmp_path / "graph.nt").read_bytes() == before["graph.nt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    build_corpus([SEEDS], tmp_path, formats=("turtle", "ntriples"), html=False)
+    assert len(Graph().parse(tmp_path / "graph.nt", format="nt")) == len(Graph().parse(tmp_path / "graph.ttl"))
+
+
+def test_a_killed_build_never_leaves_half_a_file(tmp_path):
+    """Kill a build while it writes; the graph file is absent or whole, and a rerun recovers."""
+    script = ("import os, signal, sys\n"
+              "import graph.serialize as s\n"
+              "real = s.write_atomic\n"
+              "def dying(path, data):\n"
+              "    with s.atomic_path(path) as tmp:\n"
+              "        tmp.write_bytes(data[: len(data) // 2] if isinstance(data, bytes) else data[:100].encode())\n"
+              "        os.kill(os.getpid(), signal.SIGKILL)\n"
+              "s.write_atomic = dying\n"
+              "from graph.pipeline import build_corpus\n"
+              f"build_corpus([{str(SEEDS)!r}], sys.argv[1], formats=('turtle',), html=False)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, timeout=300)
+    assert done.returncode == -9
+    assert not (tmp_path / "graph.ttl").exists()
+    rerun = subprocess.run([sys.executable, "-m", "graph", "build", str(SEEDS), "--out", str(tmp_path), "--no-html"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert len(Graph().parse(tmp_path / "graph.ttl")) > 1000
+
+
+def test_no_article_at_all_is_a_clear_error(tmp_path):
+    from graph.pipeline import build_corpus
+
+    shutil.copy(HOSTILE / "empty.txt", tmp_path / "a.txt")
+    with pytest.raises(GraphError, match="no article could be read: .*a.txt: empty file"):
+        build_corpus([tmp_path], tmp_path / "out", html=False)

@@ -1,0 +1,172 @@
+"""Scale: order-preserving parallel extraction, the cache, Dask, synthetic corpora."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from graph.cache import ExtractionCache, extraction_key, pipeline_fingerprint
+from graph.errors import GraphError
+from graph.ingest import read_sources
+from graph.records import Article, Extraction
+from graph.scale import map_extractions
+from graph.serialize import sorted_lines
+
+from tests.conftest import SEEDS
+
+CHAIN = ("gazetteer", "pattern", "crf")
+
+
+@pytest.fixture(scope="module")
+def seed_articles() -> list[Article]:
+    articles = [a for a in read_sources([SEEDS]) if isinstance(a, Article)]
+    assert len(articles) == 5
+    return articles
+
+
+@pytest.fixture(scope="module")
+def mixed(seed_articles) -> list[Article]:
+    """Seeds, a copy under another id, and an article with no tokens in the middle."""
+    copy = Article(id="copy-0", text=seed_articles[0].text, title="نسخة")
+    return [*seed_articles[:3], Article(id="blank", text=" \n "), copy, *seed_articles[3:]]
+
+
+@pytest.fixture(scope="module")
+def single(mixed):
+    return list(map_extractions(mixed, CHAIN))
+
+
+def test_single_process_keeps_order_and_reports_failures(mixed, single):
+    assert [a.id for a, _ in single] == [a.id for a in mixed]
+    reasons = {a.id: r for a, r in single if isinstance(r, str)}
+    assert reasons == {"blank": "StageError: text: article blank: no tokens"}
+    copy = dict((a.id, r) for a, r in single)["copy-0"]
+    assert copy.mentions and all(m.article_id == "copy-0" for m in copy.mentions)
+
+
+def test_local_pool_gives_the_single_process_result(mixed, single):
+    assert list(map_extractions(iter(mixed), CHAIN, jobs=2)) == single
+
+
+def test_map_accepts_a_lazy_stream(mixed, single):
+    stream = (a for a in mixed)
+    first = next(map_extractions(stream, CHAIN))
+    assert first == single[0]
+
+
+def test_bad_engine_and_jobs_are_user_errors(mixed):
+    with pytest.raises(GraphError, match="unknown engine"):
+        list(map_extractions(mixed, CHAIN, engine="spark"))
+    with pytest.raises(GraphError, match="at least 1"):
+        list(map_extractions(mixed, CHAIN, jobs=0))
+
+
+def test_cache_reuses_results_and_adds_one_article_at_one_article_cost(tmp_path, mixed, single):
+    cache = ExtractionCache(tmp_path)
+    assert list(map_extractions(mixed[:-1], CHAIN, cache_dir=cache)) == single[:-1]
+    assert (cache.hits, cache.stored) == (0, len(mixed) - 1)
+    again = ExtractionCache(tmp_path)
+    assert list(map_extractions(mixed, CHAIN, cache_dir=again)) == single
+    assert (again.hits, again.stored) == (len(mixed) - 1, 1)
+    assert len(again) == len(mixed)
+
+
+def test_cache_key_follows_content_chain_and_pipeline(seed_articles):
+    article = seed_articles[0]
+    key = extraction_key(article, CHAIN)
+    assert key == extraction_key(Article(**{**article.__dict__}), CHAIN)
+    assert key != extraction_key(Article(**{**article.__dict__, "text": article.text + "."}), CHAIN)
+    assert key != extraction_key(Article(**{**article.__dict__, "title": "آخر"}), CHAIN)
+    assert key != extraction_key(article, CHAIN[:2])
+    assert key != extraction_key(article, CHAIN, fingerprint="0" * 64)
+    assert len(pipeline_fingerprint()) == 64
+
+
+def test_corrupt_cache_entry_is_recomputed(tmp_path, seed_articles, single):
+    cache = ExtractionCache(tmp_path)
+    list(map_extractions(seed_articles[:1], CHAIN, cache_dir=cache))
+    path = cache.path(extraction_key(seed_articles[0], CHAIN))
+    path.write_bytes(b"not a pickle")
+    assert list(map_extractions(seed_articles[:1], CHAIN, cache_dir=tmp_path)) == single[:1]
+
+
+def test_interrupted_cached_run_resumes(tmp_path, mixed, single):
+    run = map_extractions(mixed, CHAIN, cache_dir=tmp_path)
+    done = [next(run) for _ in range(3)]
+    run.close()
+    assert done == single[:3]
+    cache = ExtractionCache(tmp_path)
+    assert list(map_extractions(mixed, CHAIN, cache_dir=cache)) == single
+    assert cache.hits >= 3 and cache.hits + cache.stored == len(mixed)
+
+
+def test_cached_build_equals_full_rebuild(tmp_path, seed_articles):
+    from graph.pipeline import resolve_all
+    from graph.rdf import build_dataset
+
+    def nquads(pairs) -> bytes:
+        extractions = [r for _, r in pairs if isinstance(r, Extraction)]
+        return sorted_lines(build_dataset(extractions, resolve_all(extractions)).serialize(format="nquads",
+                                                                                            encoding="utf-8"))
+
+    list(map_extractions(seed_articles[:4], CHAIN, cache_dir=tmp_path))
+    incremental = nquads(map_extractions(seed_articles, CHAIN, cache_dir=tmp_path))
+    assert incremental == nquads(map_extractions(seed_articles, CHAIN))
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_dask_gives_the_single_process_result_and_partition_files(tmp_path, dask_client, mixed, single):
+    from graph.distributed import merge_partitions, read_partitions
+
+    parts = tmp_path / "parts"
+    assert list(map_extractions(mixed, CHAIN, engine="dask", scheduler=dask_client, partition_dir=parts)) == single
+    assert list(read_partitions(parts)) == single
+    assert len(list(parts.glob("part-*.nq"))) == len(list(parts.glob("part-*.pkl.z"))) >= 1
+    merged = Dataset().parse(merge_partitions(parts, tmp_path / "articles.nq"), format="nquads")
+    graphs = {str(g.identifier).rsplit("/", 1)[-1] for g in merged.graphs() if len(g)}
+    assert {a.id for a, r in single if isinstance(r, Extraction)} <= graphs
+
+
+def test_dask_by_scheduler_address(dask_client, seed_articles, single):
+    address = dask_client.scheduler.address
+    assert list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=address)) == single[:2]
+
+
+def test_make_corpus_is_deterministic_and_prefix_stable(tmp_path):
+    from graph.synthetic import make_corpus
+
+    small = make_corpus(3, tmp_path / "a", seed=7)
+    large = make_corpus(5, tmp_path / "b", seed=7)
+    assert [p.read_bytes() for p in small] == [p.read_bytes() for p in large[:3]]
+    assert make_corpus(1, tmp_path / "c", seed=8)[0].read_bytes() != small[0].read_bytes()
+    articles = list(read_sources([tmp_path / "b"]))
+    assert [a.id for a in articles] == [f"synth-{i:06d}" for i in range(5)]
+    assert all(isinstance(a, Article) and a.published and len(a.text) > 300 for a in articles)
+
+
+def test_make_corpus_cli_writes_json_lines(tmp_path, capsys):
+    from graph.cli import main
+
+    assert main(["make-corpus", "4", str(tmp_path), "--jsonl", "--seed", "1"]) == 0
+    assert "Wrote 4 articles" in capsys.readouterr().out
+    lines = (tmp_path / "synth-00000.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [f"synth-{i:06d}" for i in range(4)]
+    assert all(isinstance(a, Article) for a in read_sources([tmp_path]))
+
+
+def test_merge_partitions_cli_needs_partitions(tmp_path, capsys):
+    from graph.cli import main
+
+    assert main(["merge-partitions", str(tmp_path), str(tmp_path / "x.nq")]) == 1
+    assert "no part-*.nq" in capsys.readouterr().err
+    assert not Path(tmp_path / "x.nq").exists()

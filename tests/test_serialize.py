@@ -1,0 +1,146 @@
+"""Writers: every format parses back to the same graph, here and in other stores."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from graph.serialize import WRITERS, atomic_path, get_writer, load_context, sorted_lines, write_atomic
+from sparql_support import fixture_dataset, fixture_graph, seed_output, write_build
+
+RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld"}
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "ntriples": ox.RdfFormat.N_TRIPLES,
+              "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+RAPPER_FORMATS = {"turtle": "turtle", "trig": "trig", "ntriples": "ntriples", "nquads": "nquads"}
+
+
+@pytest.fixture(scope="module")
+def fixture_out(tmp_path_factory):
+    return write_build(fixture_dataset(), tmp_path_factory.mktemp("formats"), store=False)
+
+
+def _parse(path, name) -> Graph:
+    """The union graph of one written file, read by rdflib."""
+    if name in ("trig", "nquads"):
+        ds = Dataset()
+        ds.parse(path, format=RDFLIB_FORMATS[name])
+        g = Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+    return Graph().parse(path, format=RDFLIB_FORMATS[name])
+
+
+def _oxigraph_count(path, name) -> int:
+    """Distinct triples pyoxigraph reads from the file, over all graphs."""
+    return len({(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=OX_FORMATS[name])})
+
+
+def test_registry_has_every_format():
+    assert sorted(WRITERS) == ["jsonld", "nquads", "ntriples", "trig", "turtle"]
+    assert get_writer("jsonld").filename == "graph.jsonld"
+    with pytest.raises(ValueError, match="unknown format"):
+        get_writer("rdfxml")
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_every_writer_round_trips_through_rdflib(fixture_out, name):
+    expected = fixture_graph()
+    assert isomorphic(_parse(fixture_out / WRITERS[name].filename, name), expected)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_pyoxigraph_reads_the_same_triples(fixture_out, name):
+    assert _oxigraph_count(fixture_out / WRITERS[name].filename, name) == len(fixture_graph())
+
+
+@pytest.mark.parametrize("name", sorted(RAPPER_FORMATS))
+def test_rapper_counts_the_same_triples(fixture_out, name):
+    if shutil.which("rapper") is None:
+        pytest.skip("rapper not on PATH (apt-get install raptor2-utils)")
+    path = fixture_out / WRITERS[name].filename
+    assert _rapper_count(path, RAPPER_FORMATS[name]) == _statements(path, name) == len(fixture_graph())
+
+
+def _statements(path, name) -> int:
+    """What rapper counts: triples, or quads (a triple once per graph) for TriG/N-Quads."""
+    if name not in ("trig", "nquads"):
+        return len(_parse(path, name))
+    ds = Dataset()
+    ds.parse(path, format=RDFLIB_FORMATS[name])
+    return len(list(ds.quads((None, None, None, None))))
+
+
+def _rapper_count(path, fmt) -> int:
+    run = subprocess.run(["rapper", "-i", fmt, "-c", str(path)], capture_output=True, text=True, check=True)
+    last = [line for line in run.stderr.splitlines() if "Parsing returned" in line][-1]
+    return int(last.split("returned")[1].split()[0])
+
+
+def test_line_formats_are_sorted_and_stable(tmp_path):
+    """Same graph, different insertion order: byte-identical N-Triples/N-Quads."""
+    ds1 = fixture_dataset()
+    quads = list(ds1.quads((None, None, None, None)))
+    random.Random(7).shuffle(quads)
+    ds2 = Dataset()
+    for s, p, o, c in quads:
+        cid = getattr(c, "identifier", c)
+        (ds2.default_graph if cid == DATASET_DEFAULT_GRAPH_ID else ds2.graph(cid)).add((s, p, o))
+    for name in ("ntriples", "nquads", "jsonld"):
+        w = WRITERS[name]
+        w.write(ds1, tmp_path / f"a-{w.filename}")
+        w.write(ds2, tmp_path / f"b-{w.filename}")
+        a, b = (tmp_path / f"a-{w.filename}").read_bytes(), (tmp_path / f"b-{w.filename}").read_bytes()
+        assert a == b, name
+    lines = (tmp_path / "a-graph.nt").read_bytes().splitlines()
+    assert lines == sorted(set(lines)) and len(lines) == len(fixture_graph())
+
+
+def test_jsonld_is_compacted_with_the_context(fixture_out):
+    doc = json.loads((fixture_out / "graph.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == load_context()
+    voronkov = next(n for n in doc["@graph"] if n["@id"].endswith("person-voronkov"))
+    assert "Person" in voronkov["@type"]
+    labels = voronkov["label"] if isinstance(voronkov["label"], list) else [voronkov["label"]]
+    assert {"@language": "ar", "@value": "فلاديمير فورونكوف"} in labels
+    assert "https://w3id.org/ankg/ont#Person" not in json.dumps(doc["@graph"])
+
+
+def test_sorted_lines_drops_duplicates_and_blank_lines():
+    assert sorted_lines(b"<b> <p> <o> .\n\n<a> <p> <o> .\n<a> <p> <o> .\n") == b"<a> <p> <o> .\n<b> <p> <o> .\n"
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "graph.ttl"
+    write_atomic(target, "old\n")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_seed_output_loads_into_pyoxigraph_and_rapper(tmp_path):
+    """The pipeline's own files, written by every writer, read by other stores."""
+    out = seed_output()
+    ds = Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    write_build(ds, tmp_path, store=False)
+    expected = _parse(tmp_path / "graph.ttl", "turtle")
+    assert len(expected) > 100
+    for name in sorted(WRITERS):
+        path = tmp_path / WRITERS[name].filename
+        assert _oxigraph_count(path, name) == len(expected), name
+        if name == "jsonld":
+            assert isomorphic(_parse(path, name), expected)
+        if shutil.which("rapper") and name in RAPPER_FORMATS:
+            assert _rapper_count(path, RAPPER_FORMATS[name]) == _statements(path, name), name
