@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from graph.gazetteer import Gazetteer, load_gazetteer, phrase_key
+from graph.lexicon import lexicon_map
 from graph.records import Entity, Extraction, Kind, Mention, Resolution
 
 __all__ = ["resolve_entities", "name_key", "same_person"]
@@ -38,7 +39,12 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
     persons = [m for m in unknown if m.kind is Kind.PERSON]
     _cluster_persons(persons, gazetteer, denotes, evidence)
     for mention in unknown:
-        if mention.kind is not Kind.PERSON:
+        if mention.kind is Kind.PERSON:
+            continue
+        known = _qualified_entry(mention, gazetteer)
+        if known:
+            denotes[mention], evidence[mention] = known, f"gazetteer body of {mention.qualifier} named by prefix"
+        else:
             denotes[mention] = _named_id(mention.kind, name_key(mention.surface), mention.qualifier)
             evidence[mention] = "exact normalised name" + (f" of {mention.qualifier}" if mention.qualifier else "")
     entities = _entities(denotes, gazetteer)
@@ -84,6 +90,23 @@ def same_person(a: str, b: str) -> str | None:
     if score >= FUZZY_PERSON and fuzz.ratio(wa[-1], wb[-1]) >= FUZZY_PERSON and fuzz.ratio(wa[0], wb[0]) >= 75:
         return f"spelling variant (fuzzy {score:.0f})"
     return None
+
+
+def _qualified_entry(mention: Mention, gazetteer: Gazetteer) -> str | None:
+    """The gazetteer body of the mention's state whose name starts like the mention.
+
+    "وزارة الخارجية" of the UAE is "وزارة الخارجية والتعاون الدولي"; the
+    state's adjective (الكويتية) is not part of the comparison.
+    """
+    if not mention.qualifier:
+        return None
+    words = name_key(mention.surface).split()
+    nisba = lexicon_map("nisba", "adjective", "country")
+    key = " ".join(w for w in words if nisba.get(w) != mention.qualifier)
+    matches = sorted(e.id for e in gazetteer.entries.values()
+                     if e.country == mention.qualifier and e.kind.group == "institution"
+                     and any(phrase_key(n) == key or phrase_key(n).startswith(key + " ") for n in e.names))
+    return matches[0] if len(matches) == 1 else None
 
 
 def _cluster_persons(persons, gazetteer, denotes, evidence) -> None:

@@ -43,9 +43,10 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
     from graph.recognize.anaphora import resolve_anaphora
     from graph.recognize.surnames import find_surnames
 
-    found = {name: get_recognizer(name)(document) for name in chain}
-    mentions = combine_mentions([m for ms in found.values() for m in ms])
-    mentions = sorted(mentions + resolve_anaphora(document, mentions))
+    found = [m for name in chain for m in get_recognizer(name)(document)]
+    ruled = combine_mentions([m for m in found if m.method in _TIER])
+    ruled = sorted(ruled + resolve_anaphora(document, ruled))
+    mentions = combine_mentions(ruled + [m for m in found if m.method not in _TIER])
     mentions = sorted(mentions + find_surnames(document, mentions))
     for mention in mentions:
         if document.article.text[mention.start:mention.end] != mention.surface:
@@ -60,7 +61,8 @@ def combine_mentions(mentions: list[Mention]) -> list[Mention]:
     ("مجلس الأمن التابع للأمم المتحدة"): the known name wins.
     """
     known_starts = {m.start for m in mentions if m.method == "gazetteer"}
-    ruled = sorted((m for m in mentions if m.method == "gazetteer" or m.method in _TIER and m.start not in known_starts),
+    ruled = sorted((m for m in mentions if m.method == "gazetteer" or m.method in _TIER and m.start not in known_starts
+                    or m.key),
                    key=lambda m: (-(m.end - m.start), -_TIER[m.method], m.start, m.kind))
     chosen: list[Mention] = []
     for mention in ruled:

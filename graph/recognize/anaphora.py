@@ -48,8 +48,12 @@ def _match(tokens, index):
 
 
 def _antecedent(mentions, offset, kinds, marker) -> Mention | None:
-    earlier = [m for m in mentions if m.end <= offset and m.key and m.kind in kinds]
-    for mention in sorted(earlier, key=lambda m: m.start, reverse=True):
+    """Nearest earlier match; failing that, for a marked head, the nearest later one."""
+    earlier = sorted((m for m in mentions if m.end <= offset), key=lambda m: -m.start)
+    later = sorted((m for m in mentions if m.start > offset), key=lambda m: m.start) if marker else []
+    for mention in earlier + later:
+        if not mention.key or mention.kind not in kinds:
+            continue
         names = load_gazetteer()[mention.key].names if mention.key in load_gazetteer() else (mention.surface,)
         if not marker or any(marker in normalize_text(n) for n in names):
             return mention

@@ -114,7 +114,7 @@ def _institutions(tokens):
     while position < len(tokens):
         head = _org_head(tokens[position])
         end = _org_phrase_end(tokens, position) if head else position
-        if end > position:
+        if end > position and not _only_generic(tokens[position + 1: end + 1]):
             qualifier = _qualifier(tokens, end)
             yield position, end, Kind(head), qualifier
             position = end + 1
@@ -151,6 +151,12 @@ def _org_phrase_end(tokens, position) -> int:
     return end
 
 
+def _only_generic(words) -> bool:
+    """A head noun with only generic adjectives is a description, not a name."""
+    generic = lexicon_words("generic_adjectives")
+    return all(t.norm in generic or t.norm in _nisba() for t in words)
+
+
 def _continues(tokens, index) -> bool:
     """An indefinite noun stays in the phrase when a definite word follows (idafa)."""
     if index + 1 >= len(tokens):
@@ -182,7 +188,8 @@ def _proclitic_length(token: Token) -> int:
     """Skip و ف ب ل before a name or a head noun (بوزارة → وزارة), keeping restored articles."""
     for variant in clitic_variants(token.norm)[1:]:
         if variant in _given_names() or variant in _org_heads():
-            return stem_offset(token.text, variant)
+            offset = stem_offset(token.text, variant)
+            return 0 if normalize_text(token.text[:offset]).endswith("ال") else offset
     return 0
 
 
