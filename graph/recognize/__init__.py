@@ -46,7 +46,8 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
     found = [m for name in chain for m in get_recognizer(name)(document)]
     ruled = combine_mentions([m for m in found if m.method in _TIER])
     ruled = sorted(ruled + resolve_anaphora(document, ruled))
-    mentions = combine_mentions(ruled + [m for m in found if m.method not in _TIER])
+    model = [trim_proclitic(m) for m in found if m.method not in _TIER]
+    mentions = combine_mentions(ruled + model)
     mentions = sorted(mentions + find_surnames(document, mentions))
     for mention in mentions:
         if document.article.text[mention.start:mention.end] != mention.surface:
@@ -74,6 +75,35 @@ def combine_mentions(mentions: list[Mention]) -> list[Mention]:
         if not any(_overlap(mention, other) for other in chosen):
             chosen.append(mention)
     return sorted(chosen)
+
+
+def trim_proclitic(mention: Mention) -> Mention:
+    """Drop a proclitic the model kept inside a span (والسعودية → السعودية).
+
+    The model learnt ANERcorp's convention of tagging whole written tokens.
+    A letter is trimmed when the rest is a much more common word than the
+    whole (so وليد keeps its و) or a known name.
+
+    >>> from graph.records import Kind
+    >>> trim_proclitic(Mention("t", 0, 9, "والسعودية", Kind.PLACE, 0, "crf")).surface
+    'السعودية'
+    >>> trim_proclitic(Mention("t", 0, 4, "وليد", Kind.PERSON, 0, "crf")).surface
+    'وليد'
+    """
+    from dataclasses import replace
+
+    from wordfreq import zipf_frequency
+
+    from graph.text import clitic_variants, normalize_text, stem_offset
+
+    first = mention.surface.split()[0]
+    norm = normalize_text(first)
+    for variant in clitic_variants(norm)[1:]:
+        offset = stem_offset(first, variant)
+        if offset and not normalize_text(first[:offset]).endswith("ال") \
+                and zipf_frequency(variant, "ar") > zipf_frequency(norm, "ar") + 1:
+            return replace(mention, start=mention.start + offset, surface=mention.surface[offset:])
+    return mention
 
 
 def _overlap(a: Mention, b: Mention) -> bool:
