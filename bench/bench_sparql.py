@@ -92,8 +92,8 @@ def main(argv=None) -> int:
               f"  rdflib={_fmt(rd, args.cap)}", flush=True)
 
     print()
-    print(f"| query | rows | Oxigraph median | rdflib median |")
-    print(f"|---|---:|---:|---:|")
+    print("| query | rows | Oxigraph median | rdflib median |")
+    print("|---|---:|---:|---:|")
     print(f"| (load {n_triples:,} triples) | | {ox_load:.1f} s | {rd_load:.1f} s |")
     for name, count, ox_median, rd in rows:
         print(f"| {name} | {count} | {ox_median * 1000:.1f} ms | {_fmt(rd, args.cap)} |")

@@ -10,48 +10,27 @@ go to tests/artifacts/ (gitignored).
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
 
 from graph.analyze import analyze_graph, load_rdf
 from graph.text import normalize_text
 from graph.visualize import render_html
-from graph.vocab import ANKG, ID, SCHEMA
+from graph.vocab import ID
+from tests.test_visualize import HOSTILE_ALIAS, HOSTILE_LABEL, hostile_graph, page_json
 
 pytestmark = pytest.mark.slow
 
 FIXTURE = Path(__file__).parent / "data" / "network_fixture.ttl"
-HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
-HOSTILE_ALIAS = '"><script>window.pwned=1</script>'
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FSI, PDI = "\u2068", "\u2069"
 ABOUL_GHEIT = str(ID["person-aboulgheit"])
-
-
-def hostile_graph() -> Graph:
-    """The fixture plus a person whose name is an HTML tag and whose alias is a script."""
-    g = load_rdf(FIXTURE)
-    person, event = URIRef(ID["person-hostile"]), URIRef(ID["event/meeting1"])
-    g.add((person, RDF.type, ANKG.Person))
-    g.add((person, RDFS.label, Literal(HOSTILE_LABEL, lang="ar")))
-    g.add((person, SKOS.altLabel, Literal(HOSTILE_ALIAS, lang="ar")))
-    g.add((event, ANKG.attendee, person))
-    g.add((event, SCHEMA.participant, person))
-    return g
-
-
-def page_json(html: str) -> dict:
-    match = re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', html, re.S)
-    return json.loads(match.group(1))
 
 
 def _require_browser():

@@ -6,7 +6,7 @@ import sys
 
 import pyoxigraph
 import pytest
-from rdflib import RDF, RDFS, SKOS, Dataset, Graph
+from rdflib import RDF, RDFS, SKOS, Graph
 
 from graph.gazetteer import ONTOLOGY_DIR
 from graph.text import normalize_text
@@ -29,6 +29,22 @@ def names_by_entity(g, group):
         labels = list(g.objects(entity, RDFS.label)) + list(g.objects(entity, SKOS.altLabel))
         entities[entity] = {normalize_text(str(label)) for label in labels}
     return entities
+
+
+def recall_and_spurious(g):
+    gold_names = set().union(*(names for _, names in gold()))
+    found = sum(any(labels & names for labels in names_by_entity(g, group).values()) for group, names in gold())
+    entities = [labels for group in GROUP for labels in names_by_entity(g, group).values()]
+    return found / len(gold()), sum(not labels & gold_names for labels in entities) / len(entities)
+
+
+def test_the_model_keeps_precision_and_recall(seed_graph, tmp_path):
+    from graph.pipeline import build_corpus
+
+    build_corpus([SEEDS], tmp_path, chain=("gazetteer", "pattern"), html=False)
+    rules_only = recall_and_spurious(Graph().parse(tmp_path / "graph.ttl"))
+    combined = recall_and_spurious(seed_graph)
+    assert combined[0] >= rules_only[0] and combined[1] <= rules_only[1]
 
 
 def test_finds_what_a_careful_reader_finds(seed_graph):
