@@ -25,6 +25,7 @@ from graph.text import normalize_text, tokenize
 __all__ = ["GazetteerEntry", "Gazetteer", "load_gazetteer", "ONTOLOGY_DIR", "phrase_key"]
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+_DEFAULT_DIR = (ONTOLOGY_DIR / "gazetteer").resolve()
 COLUMNS = ("id", "kind", "label_ar", "label_en", "qid", "aliases_ar", "country")
 
 
@@ -88,7 +89,9 @@ def phrase_key(name: str) -> str:
 
 def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     """Read every ``*.tsv`` under ``ontology/gazetteer`` (cached per directory)."""
-    return _load(Path(directory or ONTOLOGY_DIR / "gazetteer").resolve())
+    if directory is None:
+        return _load(_DEFAULT_DIR)
+    return _load(Path(directory).resolve())
 
 
 @lru_cache(maxsize=4)

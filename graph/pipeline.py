@@ -7,7 +7,6 @@ corpus. Bad articles become warnings in the report, never a crash.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -23,6 +22,7 @@ from graph.records import Article, Extraction, Resolution, Skipped
 from graph.relate import relate
 from graph.relate.merge import merge_events, merge_roles
 from graph.resolve import resolve_entities
+from graph.scale import map_extractions
 from graph.serialize import get_writer, union_graph
 
 __all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "build_corpus", "DEFAULT_FORMATS"]
@@ -58,7 +58,7 @@ def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> E
 
 
 def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAULT_CHAIN,
-                jobs: int = 1, total: int | None = None) -> tuple[list[Extraction], list[Skipped]]:
+                jobs: int = 1, total: int | None = None, **engine) -> tuple[list[Extraction], list[Skipped]]:
     """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``."""
     items = list(items)
     articles = [i for i in items if isinstance(i, Article)]
@@ -66,7 +66,7 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
     bar = tqdm(total=len(articles), desc="articles", unit="art", file=sys.stderr,
                disable=len(articles) < _PROGRESS_FROM)
     extractions = []
-    for article, result in _map(articles, chain, jobs):
+    for article, result in map_extractions(articles, chain, jobs=jobs, **engine):
         bar.update()
         if isinstance(result, Extraction):
             extractions.append(result)
@@ -86,14 +86,17 @@ def resolve_all(extractions: Sequence[Extraction]) -> Resolution:
 
 def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
                  chain: Sequence[str] = DEFAULT_CHAIN, jobs: int = 1, html: bool = True, top: int = 300,
-                 store: bool = False) -> BuildReport:
+                 store: bool = False, engine: str = "local", scheduler=None,
+                 cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
     from graph.analyze import analyze_graph, write_analysis
     from graph.rdf import build_dataset
 
     out_dir = Path(out_dir)
     writers = [get_writer(name) for name in formats]
-    extractions, skipped = extract_all(read_sources(sources), chain, jobs)
+    options = {"engine": engine, "scheduler": scheduler, "cache_dir": cache,
+               "partition_dir": out_dir / "partitions" if engine == "dask" else None}
+    extractions, skipped = extract_all(read_sources(sources), chain, jobs, **options)
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
     resolution = resolve_all(extractions)
@@ -116,26 +119,3 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     kinds = Counter(e.kind.value for e in resolution.entities)
     return BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                        len(resolution.roles), len(g), tuple(analysis.top_actors(5)), tuple(outputs))
-
-
-def _map(articles: list[Article], chain, jobs: int):
-    if jobs <= 1:
-        yield from ((a, _extract_or_reason(a, chain)) for a in articles)
-        return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs) as pool:
-        results = pool.imap(_extract_job, [(a, tuple(chain)) for a in articles], chunksize=4)
-        yield from zip(articles, results)
-
-
-def _extract_job(job):
-    article, chain = job
-    return _extract_or_reason(article, chain)
-
-
-def _extract_or_reason(article: Article, chain) -> Extraction | str:
-    """An extraction, or the reason the article was skipped (one bad article never stops a build)."""
-    try:
-        return extract_article(article, chain)
-    except (GraphError, ValueError, IndexError, KeyError, RecursionError) as error:
-        return f"{type(error).__name__}: {error}"

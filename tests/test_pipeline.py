@@ -134,6 +134,6 @@ def test_summary_names_what_was_built(tmp_path):
     result = subprocess.run([sys.executable, "build.py", str(SEEDS / "002_08d5b8224b143400.txt"),
                              str(tmp_path / "bad.txt"), "--out", str(tmp_path / "out"), "--no-html"],
                             cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr
     assert "Articles read: 1" in result.stdout and "skipped: 1" in result.stdout and "bad.txt" in result.stdout
     assert "Most central actors" in result.stdout and "Triples:" in result.stdout

@@ -10,6 +10,7 @@ from graph.errors import GraphError
 __all__ = ["register", "format_report"]
 
 DEFAULT_SOURCES = ["seeds"]
+EXIT_SKIPPED = 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--top", type=int, default=300, help="nodes drawn in the HTML (default: 300)")
     build.add_argument("--no-html", action="store_true", help="skip the HTML pages")
     build.add_argument("--store", action="store_true", help="also load the Oxigraph store in OUT/store")
+    build.add_argument("--engine", default="local", choices=["local", "dask"], help="where extraction runs")
+    build.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (with --engine dask)")
+    build.add_argument("--cache", help="extraction cache folder: unchanged articles are not processed again")
     build.set_defaults(func=run_build)
     stats = sub.add_parser("stats", help="count entities, events, roles and triples in a built graph")
     stats.add_argument("--out", default="output", help="output folder of a build (default: output/)")
@@ -36,9 +40,10 @@ def run_build(args: argparse.Namespace) -> int:
 
     chain = ("gazetteer", "pattern") + (() if args.ner == "none" else (args.ner,))
     report = build_corpus(args.paths, args.out, formats=tuple(args.formats or DEFAULT_FORMATS), chain=chain,
-                          jobs=args.jobs, html=not args.no_html, top=args.top, store=args.store)
+                          jobs=args.jobs, html=not args.no_html, top=args.top, store=args.store,
+                          engine=args.engine, scheduler=args.scheduler, cache=args.cache)
     print(format_report(report))
-    return 0
+    return EXIT_SKIPPED if report.skipped else 0
 
 
 def run_stats(args: argparse.Namespace) -> int:

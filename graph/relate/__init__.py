@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.records import Document, Event, Mention, Role
+from graph.records import Document, Event, Kind, Mention, Role  # noqa: F401 (Kind: doctest)
 from graph.relate.events import find_events
 from graph.relate.merge import merge_events, merge_roles
 from graph.relate.roles import find_roles
