@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from graph.lexicon import lexicon_words
 from graph.records import Document, Kind, Mention
 from graph.text import clitic_variants, normalize_text, stem_offset
@@ -13,15 +15,19 @@ _MIN_SURNAME = 3
 
 def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     """Mentions (method ``pattern``) of a full name's last word after that name appears."""
-    persons = [m for m in mentions if m.kind is Kind.PERSON and len(m.surface.split()) >= 2]
-    taken = [(m.start, m.end) for m in mentions]
+    persons = sorted((m for m in mentions if m.kind is Kind.PERSON and len(m.surface.split()) >= 2),
+                     key=lambda m: m.start)
+    by_surname: dict[str, list[Mention]] = {}
+    for person in persons:
+        by_surname.setdefault(normalize_text(person.surface).split()[-1], []).append(person)
+    taken = sorted((m.start, m.end) for m in mentions)
     stop = lexicon_words("stopwords")
     found = []
     for token in document.tokens:
-        if any(s < token.end and token.start < e for s, e in taken):
+        if _inside(taken, token.start, token.end):
             continue
         for variant in clitic_variants(token.norm):
-            person = _named_before(persons, variant, token.start)
+            person = _named_before(by_surname.get(variant, ()), token.start)
             if person and len(variant) >= _MIN_SURNAME and variant not in stop:
                 start = token.start + stem_offset(token.text, variant)
                 found.append(Mention(document.article.id, start, token.end, document.article.text[start:token.end],
@@ -30,8 +36,13 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     return found
 
 
-def _named_before(persons: list[Mention], surname: str, offset: int) -> Mention | None:
-    for person in sorted(persons, key=lambda m: -m.start):
-        if person.end <= offset and normalize_text(person.surface).split()[-1] == surname:
-            return person
-    return None
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a span of the sorted list (binary search)."""
+    index = bisect.bisect_left(spans, (end, end))
+    return any(s < end and start < e for s, e in spans[max(0, index - 8):index])
+
+
+def _named_before(persons, offset: int) -> Mention | None:
+    """The latest full name (persons sorted by start) that ends before ``offset``."""
+    earlier = [p for p in persons if p.end <= offset]
+    return earlier[-1] if earlier else None
