@@ -14,12 +14,12 @@ import glob
 import json
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from graph.dates import parse_publication_date
 from graph.errors import IngestError
-from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer, phrase_key
+from graph.gazetteer import load_gazetteer, phrase_key
+from graph.lexicon import lexicon_words
 from graph.htmltext import html_to_text, looks_like_html
 from graph.records import Article, Kind, Skipped
 from graph.text import ARABIC_LETTER, normalize_text
@@ -229,11 +229,8 @@ def _is_ticker(line: str) -> bool:
     return sum(len(p) for p in parts) / len(parts) < 120
 
 
-@lru_cache(maxsize=1)
-def _chrome_phrases() -> tuple[str, ...]:
-    path = ONTOLOGY_DIR / "lexicons" / "chrome.tsv"
-    rows = [l.split("\t")[0] for l in path.read_text(encoding="utf-8").splitlines()[1:]]
-    return tuple(sorted({normalize_text(r) for r in rows if r.strip() and not r.startswith(("#", "phrase"))}))
+def _chrome_phrases() -> frozenset[str]:
+    return lexicon_words("chrome", "phrase")
 
 
 def _read_jsonl(path: Path, lines: Iterable[str | None]) -> Iterator[Article | Skipped]:

@@ -219,7 +219,7 @@ def _by_article(nodes, articles_of) -> dict[str, list]:
 @lru_cache(maxsize=1)
 def _cameo() -> dict[str, str]:
     rows = read_lexicon("cameo")
-    return {r.get("kind", r.get("event_kind", "")): r.get("code", r.get("cameo_code", "")) for r in rows}
+    return {row["event_kind"]: row["cameo_code"] for row in rows}
 
 
 def _slug(text: str) -> str:

@@ -139,7 +139,7 @@ def _org_phrase_end(tokens, position) -> int:
             break
         if definite_head and end == position and not token.norm.startswith(("ال", "لل")):
             break
-        if token.proclitics[:1] in ("و", "ف", "ب") and token.norm not in _org_words():
+        if token.proclitics[:1] in ("و", "ف", "ب") and token.norm not in _org_heads():
             break
         definite = token.norm.startswith(("ال", "لل"))
         if not definite and not _continues(tokens, end + 1):
@@ -228,11 +228,6 @@ def _title_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _org_heads() -> dict[str, str]:
     return lexicon_map("org_heads", "head", "kind")
-
-
-@lru_cache(maxsize=1)
-def _org_words() -> frozenset[str]:
-    return frozenset(_org_heads())
 
 
 @lru_cache(maxsize=1)
