@@ -122,7 +122,7 @@ def measure_build(corpus: Path, out: Path, jobs: int) -> dict:
     counted = {"tokens": 0}
     graph.pipeline.extract_all = _timed(stages, "extract", graph.pipeline.extract_all, counted)
     graph.pipeline.resolve_all = _timed(stages, "resolve", graph.pipeline.resolve_all)
-    graph.rdf.build_dataset = _timed(stages, "rdf", graph.rdf.build_dataset)
+    graph.rdf.build_quads = _timed(stages, "rdf", graph.rdf.build_quads)
     graph.analyze.analyze_graph = _timed(stages, "analyze", graph.analyze.analyze_graph)
     graph.visualize.render_html = _timed(stages, "html", graph.visualize.render_html)
     start = time.perf_counter()

@@ -141,9 +141,12 @@ def _prepare(partition_dir) -> Path | None:
 
 def _article_nquads(extractions: list[Extraction]) -> bytes:
     """Metadata and sentences of each article, one named graph each (no resolution needed)."""
-    from graph.rdf import build_dataset
+    import pyoxigraph as ox
+
+    from graph.rdf import build_quads
+    from graph.serialize import RdfExport
 
     if not extractions:
         return b""
-    dataset = build_dataset(extractions, Resolution(entities=()))
-    return sorted_lines(dataset.serialize(format="nquads", encoding="utf-8"))
+    export = RdfExport(build_quads(extractions, Resolution(entities=())), {})
+    return sorted_lines(ox.serialize(export.quads, format=ox.RdfFormat.N_QUADS))

@@ -23,7 +23,7 @@ from graph.relate import relate
 from graph.relate.merge import merge_events, merge_roles
 from graph.resolve import resolve_entities
 from graph.scale import map_extractions
-from graph.serialize import get_writer, union_graph
+from graph.serialize import RdfExport, get_writer, remove_stale_temporaries
 
 __all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "build_corpus", "DEFAULT_FORMATS"]
 
@@ -90,22 +90,23 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                  cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
     from graph.analyze import analyze_graph, write_analysis
-    from graph.rdf import build_dataset
+    from graph.rdf import build_quads, prefixes
 
     out_dir = Path(out_dir)
     writers = [get_writer(name) for name in formats]
+    remove_stale_temporaries(out_dir)
     options = {"engine": engine, "scheduler": scheduler, "cache_dir": cache,
                "partition_dir": out_dir / "partitions" if engine == "dask" else None}
     extractions, skipped = extract_all(read_sources(sources), chain, jobs, **options)
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
     resolution = resolve_all(extractions)
-    dataset = build_dataset(extractions, resolution)
+    export = RdfExport(build_quads(extractions, resolution), prefixes())
     outputs = []
     for writer in writers:
-        writer.write(dataset, out_dir / writer.filename)
+        writer.write(export, out_dir / writer.filename)
         outputs.append(out_dir / writer.filename)
-    g = union_graph(dataset)
+    g = export.union
     analysis = analyze_graph(g)
     outputs += write_analysis(analysis, out_dir)
     if html:

@@ -18,14 +18,16 @@ from decimal import Decimal
 from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
 from graph.vocab import ANKG, CAMEO, ID, ORG, SCHEMA, SEM, WD
 
-__all__ = ["build_dataset", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
+__all__ = ["build_dataset", "build_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
+Quad = tuple[Node, Node, Node, URIRef]
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
@@ -36,22 +38,55 @@ def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> 
     """All extractions and their resolution as an rdflib Dataset (one graph per article)."""
     dataset = Dataset()
     bind_prefixes(dataset)
+    for s, p, o, name in build_quads(extractions, resolution):
+        dataset.graph(name).add((s, p, o))
+    return dataset
+
+
+def build_quads(extractions: Sequence[Extraction], resolution: Resolution) -> list[Quad]:
+    """The same statements as :func:`build_dataset`, as plain ``(s, p, o, graph)`` tuples.
+
+    A list of tuples costs a fraction of an rdflib store's indexes; large
+    builds hand it straight to the Oxigraph writers.
+    """
+    quads: list[Quad] = []
     entities = {e.id: e for e in resolution.entities}
     events = _by_article(resolution.events, lambda n: n.articles)
     roles = _by_article(resolution.roles, lambda n: n.articles)
     for extraction in sorted(extractions, key=lambda x: x.article.id):
         article = extraction.article
-        g = dataset.graph(article_iri(article.id))
+        g = _QuadSink(article_iri(article.id), quads)
         _add_article(g, extraction, resolution, entities)
         for node in events.get(article.id, ()):
             _add_event(g, node, entities)
         for node in roles.get(article.id, ()):
             _add_role(g, node, entities)
-    return dataset
+    return quads
+
+
+def prefixes() -> dict[str, str]:
+    """The prefixes the project's RDF files use, by name.
+
+    >>> prefixes()["ankg"]
+    'https://w3id.org/ankg/ont#'
+    """
+    g = Graph(bind_namespaces="none")
+    bind_prefixes(g)
+    return {prefix: str(ns) for prefix, ns in sorted(g.namespaces())}
+
+
+class _QuadSink:
+    """Stands in for an rdflib graph: ``add`` appends a quad in graph ``name``."""
+
+    def __init__(self, name: URIRef, quads: list[Quad]):
+        self.name, self.quads = name, quads
+
+    def add(self, triple: tuple) -> None:
+        self.quads.append((*triple, self.name))
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
-    for prefix, namespace in (("ankg", ANKG._NS), ("id", ID), ("schema", SCHEMA), ("org", ORG),
+    for prefix, namespace in (("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD), ("ankg", ANKG._NS), ("id", ID), ("schema", SCHEMA), ("org", ORG),
                               ("prov", PROV), ("sem", SEM), ("skos", SKOS), ("owl", OWL), ("wd", WD),
                               ("cameo", CAMEO)):
         g.bind(prefix, namespace, override=True)

@@ -8,8 +8,10 @@ that output order never depends on run order.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 __all__ = [
     "Kind", "EventKind", "ParticipantRole",
@@ -133,7 +135,14 @@ class Document:
     tokens: tuple[Token, ...]
 
     def sentence_tokens(self, index: int) -> tuple[Token, ...]:
-        return tuple(t for t in self.tokens if t.sentence == index)
+        """Tokens of sentence ``index`` (tokens are in sentence order)."""
+        lo = bisect_left(self._token_sentences, index)
+        hi = bisect_right(self._token_sentences, index, lo)
+        return self.tokens[lo:hi]
+
+    @cached_property
+    def _token_sentences(self) -> tuple[int, ...]:
+        return tuple(t.sentence for t in self.tokens)
 
 
 @dataclass(frozen=True, order=True)

@@ -1,11 +1,12 @@
 """Writers: one registry of RDF serialisations, every file written atomically.
 
-A writer takes an rdflib ``Dataset`` (one named graph per article) and a
-path. Files are written to a temporary sibling and renamed, so an
-interrupted build never leaves half a file behind. Line-based formats
-(N-Triples, N-Quads) are written as sorted, unique lines and JSON-LD with
-sorted nodes, so two builds of the same input are byte-identical and a
-diff of the output means something.
+A writer takes an :class:`RdfExport` (or an rdflib ``Dataset``, one named
+graph per article) and a path. Turtle, TriG, N-Triples and N-Quads are
+written by Oxigraph's serialisers (Rust; rdflib's Turtle writer takes
+minutes above 10^5 triples) from quads sorted once, so two builds of the
+same input are byte-identical and a diff of the output means something.
+Files are written to a temporary sibling and renamed, so an interrupted
+build never leaves half a file behind.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF
 
 __all__ = [
-    "Writer", "WRITERS", "register_writer", "get_writer", "write_atomic", "atomic_path",
-    "union_graph", "sorted_lines", "load_context", "CONTEXT_PATH",
+    "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
+    "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
 ]
 
 CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
@@ -32,13 +37,13 @@ CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.js
 class Writer:
     name: str
     filename: str
-    write: Callable[[Dataset, Path], None]
+    write: Callable[[RdfExport | Dataset, Path], None]
 
 
 WRITERS: dict[str, Writer] = {}
 
 
-def register_writer(name: str, filename: str, write: Callable[[Dataset, Path], None]) -> None:
+def register_writer(name: str, filename: str, write: Callable[[RdfExport | Dataset, Path], None]) -> None:
     """Add a serialisation; names are unique lowercase words."""
     if not name.isidentifier() or name in WRITERS:
         raise ValueError(f"writer name {name!r} is invalid or taken")
@@ -106,48 +111,132 @@ def load_context(path: Path = CONTEXT_PATH) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))["@context"]
 
 
-def _serializer(fmt: str, union: bool) -> Callable[[Dataset, Path], None]:
-    def write(dataset: Dataset, path: Path) -> None:
-        source = union_graph(dataset) if union else dataset
-        write_atomic(path, source.serialize(format=fmt, encoding="utf-8"))
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Delete ``.NAME.*.tmp`` files an interrupted earlier build left in ``out_dir``."""
+    stale = sorted(Path(out_dir).glob(".*.tmp")) if Path(out_dir).is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
-    return write
 
+class RdfExport:
+    """Statements converted once to sorted Oxigraph quads, shared by every writer.
 
-def _write_trig(dataset: Dataset, path: Path) -> None:
-    """TriG with named graphs in IRI order, so the file is byte-identical across runs.
-
-    rdflib's TriG writer orders graphs by store internals; each graph is
-    written here as Turtle (sorted by rdflib) inside its graph block.
+    Built from ``(s, p, o, graph)`` rdflib tuples (:func:`graph.rdf.build_quads`)
+    or from an rdflib ``Dataset``. Triples sort by subject with ``rdf:type``
+    first, so Turtle groups each subject's statements under it; quads sort
+    by graph first for TriG.
     """
-    prefixes, blocks = set(), []
-    for name in sorted((c.identifier for c in dataset.graphs()), key=str):
+
+    def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str]):
+        self._source = quads
+        self.prefixes = dict(prefixes)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> "RdfExport":
+        bound = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
+        export = cls(dataset.quads((None, None, None, None)), bound)
+        export.prefixes = export.used_prefixes()
+        return export
+
+    @cached_property
+    def quads(self) -> list[ox.Quad]:
+        term = self._terms
+        quads = {ox.Quad(term(s), term(p), term(o), term(c)) for s, p, o, c in self._source}
+        self._source = ()
+        return sorted(quads, key=lambda q: (str(q.graph_name), *_triple_key(q)))
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        """The union graph: every distinct triple of every named graph."""
+        return sorted({q.triple for q in self.quads}, key=_triple_key)
+
+    @cached_property
+    def union(self) -> Graph:
+        """The union graph as rdflib, for analysis and JSON-LD."""
         g = Graph()
-        for prefix, namespace in dataset.namespaces():
+        for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
-        for triple in dataset.graph(name):
-            g.add(triple)
-        if not len(g):
-            continue
-        lines = g.serialize(format="turtle").splitlines()
-        prefixes.update(line for line in lines if line.startswith("@prefix"))
-        body = [line for line in lines if not line.startswith("@prefix")]
-        blocks.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
-    write_atomic(path, "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks))
+        native = {ox_term: rdf_term for rdf_term, ox_term in self._terms.items()}
+        for triple in self.triples:
+            g.add((native[triple.subject], native[triple.predicate], native[triple.object]))
+        return g
+
+    @cached_property
+    def _terms(self) -> "_TermConverter":
+        return _TermConverter()
+
+    def used_prefixes(self) -> dict[str, str]:
+        """The prefixes some IRI of the statements starts with."""
+        self.quads  # noqa: B018 - converts every term
+        used = self._terms.namespaces()
+        return {p: ns for p, ns in sorted(self.prefixes.items()) if any(n.startswith(ns) for n in used)}
 
 
-def _line_serializer(fmt: str, union: bool) -> Callable[[Dataset, Path], None]:
-    def write(dataset: Dataset, path: Path) -> None:
-        source = union_graph(dataset) if union else dataset
-        write_atomic(path, sorted_lines(source.serialize(format=fmt, encoding="utf-8")))
+def as_export(source: RdfExport | Dataset) -> RdfExport:
+    return source if isinstance(source, RdfExport) else RdfExport.from_dataset(source)
+
+
+class _TermConverter:
+    """rdflib terms to Oxigraph terms, memoised: IRIs and predicates repeat."""
+
+    def __init__(self):
+        self._seen: dict = {}
+
+    def __call__(self, term):
+        found = self._seen.get(term)
+        if found is None:
+            found = self._seen[term] = _ox_term(term)
+        return found
+
+    def items(self):
+        return self._seen.items()
+
+    def namespaces(self) -> set[str]:
+        """Every IRI (and datatype IRI) cut after its last ``/`` or ``#``."""
+        iris = {str(t) for t in self._seen if isinstance(t, URIRef)}
+        iris |= {str(t.datatype) for t in self._seen if isinstance(t, Literal) and t.datatype}
+        return {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
+
+
+def _ox_term(term):
+    if term == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.DefaultGraph()
+
+
+_RDF_TYPE = str(RDF.type)
+
+
+def _triple_key(statement) -> tuple[str, bool, str, str]:
+    predicate = statement.predicate.value
+    return str(statement.subject), predicate != _RDF_TYPE, predicate, str(statement.object)
+
+
+def _oxigraph_writer(fmt: ox.RdfFormat, union: bool, prefixed: bool = True) -> Callable:
+    def write(source: RdfExport | Dataset, path: Path) -> None:
+        export = as_export(source)
+        statements = export.triples if union else export.quads
+        with atomic_path(path) as tmp:
+            ox.serialize(statements, str(tmp), format=fmt, prefixes=export.prefixes if prefixed else None)
 
     return write
 
 
-def _write_jsonld(dataset: Dataset, path: Path) -> None:
+def _write_jsonld(source: RdfExport | Dataset, path: Path) -> None:
     """The union graph, compacted with ``ontology/context.jsonld`` (embedded)."""
     context = load_context()
-    text = union_graph(dataset).serialize(format="json-ld", context=context, auto_compact=True)
+    text = as_export(source).union.serialize(format="json-ld", context=context, auto_compact=True)
     document = _canonical_json(json.loads(text))
     body = {key: value for key, value in document.items() if key != "@context"}
     ordered = {"@context": context, **dict(sorted(body.items()))}
@@ -165,8 +254,8 @@ def _canonical_json(value):
     return value
 
 
-register_writer("turtle", "graph.ttl", _serializer("turtle", union=True))
-register_writer("trig", "graph.trig", _write_trig)
-register_writer("ntriples", "graph.nt", _line_serializer("nt", union=True))
-register_writer("nquads", "graph.nq", _line_serializer("nquads", union=False))
+register_writer("turtle", "graph.ttl", _oxigraph_writer(ox.RdfFormat.TURTLE, union=True))
+register_writer("trig", "graph.trig", _oxigraph_writer(ox.RdfFormat.TRIG, union=False))
+register_writer("ntriples", "graph.nt", _oxigraph_writer(ox.RdfFormat.N_TRIPLES, union=True, prefixed=False))
+register_writer("nquads", "graph.nq", _oxigraph_writer(ox.RdfFormat.N_QUADS, union=False, prefixed=False))
 register_writer("jsonld", "graph.jsonld", _write_jsonld)

@@ -42,12 +42,28 @@ def normalize_text(text: str) -> str:
     Compatibility forms, diacritics, tatweel, bidi and zero-width marks go;
     alef forms become bare alef, alef maksura yeh, teh marbuta heh; Latin is
     case-folded and runs of white space become one space. Idempotent.
+    Words are memoised: a corpus repeats them (Zipf), and every stage
+    normalises the same tokens.
 
     >>> normalize_text("الأُمَمُ المتّحدة")
     'الامم المتحده'
     >>> normalize_text("مصطفى  إلى")
     'مصطفي الي'
     """
+    if len(text) <= _MEMO_LENGTH:
+        return _normalize_word(text)
+    return _normalize(text)
+
+
+_MEMO_LENGTH = 40
+
+
+@lru_cache(maxsize=1 << 18)
+def _normalize_word(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = dediac_ar(text).replace("\u0640", "")

@@ -147,9 +147,9 @@ def test_a_writer_failing_midway_leaves_the_previous_output_whole(tmp_path, monk
     build_corpus([SEEDS / "000_03a67d754ecf070b.txt"], tmp_path, formats=("turtle", "ntriples"), html=False)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
 
-    def crash(dataset, path):
+    def crash(export, path):
         with atomic_path(path) as tmp:
-            tmp.write_bytes(dataset.serialize(format="nt", encoding="utf-8")[:1000])
+            tmp.write_bytes(export.union.serialize(format="nt", encoding="utf-8")[:1000])
             raise OSError("disk full (simulated)")
 
     monkeypatch.setitem(WRITERS, "ntriples", Writer("ntriples", "graph.nt", crash))
@@ -163,24 +163,27 @@ def test_a_writer_failing_midway_leaves_the_previous_output_whole(tmp_path, monk
 
 
 def test_a_killed_build_never_leaves_half_a_file(tmp_path):
-    """Kill a build while it writes; the graph file is absent or whole, and a rerun recovers."""
+    """Kill a build while it writes; the graph file is absent or whole, and a rerun recovers
+    and clears the temporary file the killed build left."""
     script = ("import os, signal, sys\n"
               "import graph.serialize as s\n"
-              "real = s.write_atomic\n"
-              "def dying(path, data):\n"
-              "    with s.atomic_path(path) as tmp:\n"
-              "        tmp.write_bytes(data[: len(data) // 2] if isinstance(data, bytes) else data[:100].encode())\n"
-              "        os.kill(os.getpid(), signal.SIGKILL)\n"
-              "s.write_atomic = dying\n"
+              "real = s.ox.serialize\n"
+              "def dying(statements, path, **options):\n"
+              "    data = real(statements, **options)\n"
+              "    open(path, 'wb').write(data[: len(data) // 2])\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n"
+              "s.ox.serialize = dying\n"
               "from graph.pipeline import build_corpus\n"
               f"build_corpus([{str(SEEDS)!r}], sys.argv[1], formats=('turtle',), html=False)\n")
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, timeout=300)
     assert done.returncode == -9
     assert not (tmp_path / "graph.ttl").exists()
+    assert list(tmp_path.glob(".graph.ttl.*.tmp"))
     rerun = subprocess.run([sys.executable, "-m", "graph", "build", str(SEEDS), "--out", str(tmp_path), "--no-html"],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert len(Graph().parse(tmp_path / "graph.ttl")) > 1000
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_no_article_at_all_is_a_clear_error(tmp_path):

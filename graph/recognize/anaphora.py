@@ -37,7 +37,9 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
 
 def _match(tokens, index):
     """(end offset, kinds, marker) of the generic head starting at ``index``."""
-    for head, (kinds, marker) in _rules().items():
+    heads = [h for v in clitic_variants(tokens[index].norm) for h in _rules_by_first_word().get(v, ())]
+    for head in sorted(set(heads), key=_rule_order):
+        kinds, marker = _rules()[head]
         words = head.split()
         window = tokens[index: index + len(words)]
         if len(window) < len(words) or any(t.sentence != window[0].sentence for t in window):
@@ -60,10 +62,23 @@ def _antecedent(mentions, offset, kinds, marker) -> Mention | None:
     return None
 
 
+def _rule_order(head: str) -> tuple[int, str]:
+    return -head.count(" "), head
+
+
+@lru_cache(maxsize=1)
+def _rules_by_first_word() -> dict[str, tuple[str, ...]]:
+    """Heads indexed by their first word, so most tokens are ruled out by one lookup."""
+    index: dict[str, list[str]] = {}
+    for head in _rules():
+        index.setdefault(head.split()[0], []).append(head)
+    return {word: tuple(heads) for word, heads in index.items()}
+
+
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, tuple[frozenset[Kind], str]]:
     rules = {}
     for row in read_lexicon("anaphora"):
         kinds = frozenset(Kind(k.strip()) for k in row["kinds"].split(","))
         rules[normalize_text(row["head"])] = (kinds, normalize_text(row.get("prefix", "")))
-    return dict(sorted(rules.items(), key=lambda item: (-item[0].count(" "), item[0])))
+    return dict(sorted(rules.items(), key=lambda item: _rule_order(item[0])))

@@ -26,6 +26,7 @@ class GazetteerRecognizer:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gazetteer = gazetteer or load_gazetteer()
         self.ambiguous = _ambiguous_readings(self.gazetteer)
+        self.lengths = _lengths_by_first_word([*self.gazetteer.keys(), *self.ambiguous])
 
     def __call__(self, document: Document) -> list[Mention]:
         mentions = []
@@ -46,10 +47,15 @@ class GazetteerRecognizer:
         first = tokens[position]
         if not first.norm[:1].isalnum():
             return None
+        variants = [(v, self.lengths[v]) for v in clitic_variants(first.norm) if v in self.lengths]
+        if not variants:
+            return None
         longest = min(self.gazetteer.max_tokens, len(tokens) - position)
         for length in range(longest, 0, -1):
             rest = [t.norm for t in tokens[position + 1: position + length]]
-            for variant in clitic_variants(first.norm):
+            for variant, lengths in variants:
+                if length not in lengths:
+                    continue
                 key = " ".join([variant, *rest])
                 entries = self.gazetteer.lookup(key) + self.ambiguous.get(key, ())
                 if entries:
@@ -87,6 +93,18 @@ def _listed_with_countries(tokens, position, length, gazetteer) -> bool:
             if any(e.kind is Kind.COUNTRY for e in gazetteer.lookup(variant)):
                 return True
     return False
+
+
+def _lengths_by_first_word(keys) -> dict[str, frozenset[int]]:
+    """First word of each name → the token lengths of names starting with it.
+
+    Most tokens start no name: one dictionary miss rules them out.
+    """
+    lengths: dict[str, set[int]] = {}
+    for key in keys:
+        words = key.split(" ")
+        lengths.setdefault(words[0], set()).add(len(words))
+    return {word: frozenset(found) for word, found in lengths.items()}
 
 
 def _ambiguous_readings(gazetteer: Gazetteer) -> dict[str, tuple[GazetteerEntry, ...]]:
