@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from graph.gazetteer import Gazetteer, load_gazetteer, phrase_key
 from graph.lexicon import lexicon_map
@@ -59,6 +60,7 @@ def _keyed_evidence(mention: Mention) -> str:
     return "generic head referring back to a known name"
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(surface: str) -> str:
     """Normalised name used to compare mentions.
 
@@ -113,31 +115,68 @@ def _cluster_persons(persons, gazetteer, denotes, evidence) -> None:
     """Full names first (longest first), then surnames within their article."""
     full = sorted((m for m in persons if len(name_key(m.surface).split()) >= 2),
                   key=lambda m: (-len(name_key(m.surface)), m))
-    clusters: dict[str, list[str]] = {}
-    known = [(name_key(n), e.id) for e in gazetteer.entries.values() if e.kind is Kind.PERSON for n in e.names]
+    known = _PersonIndex()
+    for entry in gazetteer.entries.values():
+        if entry.kind is Kind.PERSON:
+            for name in entry.names:
+                known.add(name_key(name), entry.id)
+    seen = _PersonIndex()
     for mention in full:
         key = name_key(mention.surface)
-        target, why = _find_cluster(key, clusters, known)
+        target, why = known.find(key)
+        why = why and f"gazetteer person, {why}"
+        if target is None:
+            target, why = seen.find(key)
         if target is None:
             target, why = _named_id(Kind.PERSON, key), "first full mention"
-        clusters.setdefault(target, []).append(key)
+        seen.add(key, target)
         denotes[mention], evidence[mention] = target, why
+    by_article = defaultdict(list)
+    for mention in full:
+        by_article[mention.article_id].append(mention)
     for mention in persons:
         if mention not in denotes:
-            denotes[mention], evidence[mention] = _surname_target(mention, full, denotes)
+            denotes[mention], evidence[mention] = _surname_target(mention, by_article[mention.article_id], denotes)
 
 
-def _find_cluster(key, clusters, known):
-    for entry_key, entry_id in known:
-        why = same_person(key, entry_key)
-        if why:
-            return entry_id, f"gazetteer person, {why}"
-    for cluster_id, names in clusters.items():
-        for name in names:
-            why = same_person(key, name)
-            if why:
-                return cluster_id, why
-    return None, ""
+class _PersonIndex:
+    """Person names seen so far, each with the entity it denotes.
+
+    :func:`same_person` holds only for names with the same first and last
+    word or a fuzzy ratio of at least ``FUZZY_PERSON``, so candidates come
+    from a dictionary and from rapidfuzz's C loop, not from comparing every
+    pair in Python (which is quadratic in the corpus).
+    """
+
+    def __init__(self):
+        self.names: list[str] = []
+        self.owners: list[str] = []
+        self._by_ends: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._added: set[tuple[str, str]] = set()
+        self._found: dict[str, tuple[str | None, str]] = {}
+
+    def add(self, key: str, owner: str) -> None:
+        if (key, owner) in self._added:
+            return
+        self._added.add((key, owner))
+        self._by_ends[_ends(key)].append(len(self.names))
+        self.names.append(key)
+        self.owners.append(owner)
+        self._found.pop(key, None)
+
+    def find(self, key: str) -> tuple[str | None, str]:
+        """The owner of the earliest added name that is the same person, and why."""
+        if key not in self._found:
+            close = process.extract(key, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=None)
+            candidates = sorted({*self._by_ends.get(_ends(key), ()), *(i for _, _, i in close)})
+            self._found[key] = next(((self.owners[i], why) for i in candidates
+                                     if (why := same_person(key, self.names[i]))), (None, ""))
+        return self._found[key]
+
+
+def _ends(key: str) -> tuple[str, str]:
+    words = key.split() or [""]
+    return words[0], words[-1]
 
 
 def _surname_target(mention, full, denotes) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,17 +33,28 @@ _CERTAINTY_RANK = {"stated": 0, "relative": 1, "unresolved": 2, "unknown": 3}
 def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[EventNode, ...]:
     """One node per real event, merged within and across articles (sorted by id)."""
     clusters: list[_Cluster] = []
+    holding: dict[str, list[int]] = defaultdict(list)
     published = {x.article.id: x.article.published for x in extractions}
     for event in sorted(e for x in extractions for e in x.events):
         facts = _facts(event, denotes, published.get(event.article_id))
-        home = next((c for c in clusters if c.accepts(facts)), None)
+        home = next((i for i in _candidates(facts, holding) if clusters[i].accepts(facts)), None)
         if home is None:
-            clusters.append(home := _Cluster(event.kind))
-        home.add(facts)
+            home = len(clusters)
+            clusters.append(_Cluster(event.kind))
+        clusters[home].add(facts)
+        for entity in (*facts.places, *facts.participants):
+            if not holding[entity] or holding[entity][-1] != home:
+                holding[entity].append(home)
     nodes = [c.node() for c in clusters]
     counts = Counter(n.id for n in nodes)
     nodes = [_disambiguate(n) if counts[n.id] > 1 else n for n in nodes]
     return tuple(sorted(nodes, key=lambda n: n.id))
+
+
+def _candidates(facts: _Facts, holding: Mapping[str, list[int]]) -> list[int]:
+    """Clusters that share a place or a participant with the event, in creation order:
+    no other cluster can accept it, so the others are never compared."""
+    return sorted({i for entity in (*facts.places, *facts.participants) for i in holding.get(entity, ())})
 
 
 def _disambiguate(node: EventNode) -> EventNode:
