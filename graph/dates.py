@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from graph.records import DateValue
 from graph.text import clitic_variants, normalize_text, tokenize
@@ -53,6 +54,8 @@ _CURRENT = {"الحالي", "الجاري"}
 _PAST = {"المنصرم", "الماضي", "الفائت", "السابق"}
 _RANGE_LINK = {"و", "الي", "حتي", "وحتي", "-", "–"}
 _YEAR_CUE = {"عام", "العام", "سنه", "السنه", "منذ", "خلال"}
+_STARTERS = frozenset({"يوم", "يومي", "اليوم", "في", "بتاريخ", "شهر", "لشهر", "بشهر", "وشهر", "اول", "امس",
+                       "الاسبوع", "الشهر", *_YEAR_CUE, *_WEEKDAYS, *(m.split()[0] for m in MONTHS)})
 
 
 def parse_publication_date(text: str) -> dt.date | None:
@@ -105,7 +108,7 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Dat
         if any(s <= words[i][0] < e for s, e in taken):
             i += 1
             continue
-        hit = _match_words(words, i, published)
+        hit = _match_words(words, i, published) if _may_start_date(words[i][2]) else None
         if hit is None:
             i += 1
             continue
@@ -143,6 +146,13 @@ def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
         if day:
             found.append((match.start(), match.end(), DateValue(day.isoformat(), "day", text=match[0])))
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _may_start_date(norm: str) -> bool:
+    """False for a word no date pattern can start with (most words): it holds no digit
+    and no proclitic form of it is a month, weekday or date cue word."""
+    return any(ch.isdigit() for ch in norm) or any(v in _STARTERS for v in clitic_variants(norm))
 
 
 def _match_words(words, i, published):

@@ -127,15 +127,29 @@ def _event_title(g: Graph, event) -> tuple[str, ...]:
 
 
 def _mention_sources(g: Graph, node: URIRef) -> list[dict]:
-    seen = {}
+    """The first ``MAX_SOURCES`` sentences naming ``node``, earliest article first.
+
+    Mentions are grouped by article and only the earliest articles' sentences
+    are read: a node named in thousands of articles costs one lookup a mention.
+    """
+    by_article: dict = {}
     for mention in g.subjects(ANKG.denotes, node):
         sentence = g.value(mention, ANKG.inSentence)
         article = g.value(mention, ANKG.inArticle) or (g.value(sentence, SCHEMA.isPartOf) if sentence else None)
-        key = str(sentence) if sentence is not None else f"{article}#{mention}"
-        if key not in seen:
-            index = g.value(sentence, ANKG.sentenceIndex) if sentence is not None else None
-            text = str(g.value(sentence, SCHEMA.text) or "") if sentence is not None else ""
-            seen[key] = _article_source(g, article, text, int(index) if index is not None else -1)
+        by_article.setdefault(article, []).append((mention, sentence))
+    heads = sorted(((_article_source(g, article, "", -1), article) for article in by_article),
+                   key=lambda pair: (_order(pair[0]), str(pair[1])))
+    seen = {}
+    for head, article in heads:
+        if len(seen) >= MAX_SOURCES and _order(head)[:2] > last[:2]:
+            break
+        for mention, sentence in by_article[article]:
+            key = str(sentence) if sentence is not None else f"{article}#{mention}"
+            if key not in seen:
+                index = g.value(sentence, ANKG.sentenceIndex) if sentence is not None else None
+                text = str(g.value(sentence, SCHEMA.text) or "") if sentence is not None else ""
+                seen[key] = dict(head, text=text, index=int(index) if index is not None else -1)
+        last = max(_order(s) for s in seen.values()) if seen else ()
     return [s for _, s in sorted(seen.items(), key=lambda kv: (_order(kv[1]), kv[0]))][:MAX_SOURCES]
 
 

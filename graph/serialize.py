@@ -157,8 +157,9 @@ class RdfExport:
         g = Graph()
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
+        triples = self.triples
         native = {ox_term: rdf_term for rdf_term, ox_term in self._terms.items()}
-        for triple in self.triples:
+        for triple in triples:
             g.add((native[triple.subject], native[triple.predicate], native[triple.object]))
         return g
 

@@ -290,3 +290,21 @@ def test_schema_participant_alone_counts_as_participation():
     g.add((event, SCHEMA.participant, person))
     G = project_view(g, "entity_event")
     assert G.edges[str(event), str(person)]["relation"] == "participant"
+
+
+def test_sampled_closeness_is_exact_on_small_components_and_close_on_large_ones():
+    import networkx as nx
+
+    from graph.measures import sampled_closeness
+
+    G = nx.relabel_nodes(nx.gnm_random_graph(400, 900, seed=1), str)
+    G.add_edge("x", "y")
+    exact = nx.closeness_centrality(G)
+    assert all(abs(sampled_closeness(G, 1000)[n] - exact[n]) < 1e-9 for n in G)
+    sampled = sampled_closeness(G, 60)
+    assert sampled == sampled_closeness(G, 60)
+    assert sampled["x"] == exact["x"]
+    errors = [abs(sampled[n] - exact[n]) / exact[n] for n in G if exact[n]]
+    assert max(errors) < 0.2 and sum(errors) / len(errors) < 0.05
+    top = sorted(G, key=exact.get, reverse=True)[:10]
+    assert set(top) <= set(sorted(G, key=sampled.get, reverse=True)[:30])
