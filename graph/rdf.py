@@ -201,8 +201,9 @@ def _add_event(g: Graph, node: EventNode, entities: dict) -> None:
     for article_id in node.articles:
         g.add((e, PROV.wasDerivedFrom, article_iri(article_id)))
     _add_date(g, e, node.date)
-    if node.place and node.place in entities:
-        g.add((e, SCHEMA.location, entity_iri(node.place)))
+    for place in node.places:
+        if place in entities:
+            g.add((e, SCHEMA.location, entity_iri(place)))
     for entity_id, role in node.participants:
         if entity_id in entities:
             g.add((e, ANKG[role.value], entity_iri(entity_id)))

@@ -208,7 +208,11 @@ class Role:
 
 @dataclass(frozen=True, order=True)
 class Event:
-    """An event mention: a trigger with its arguments."""
+    """An event mention: a trigger with its arguments.
+
+    ``places`` are where it happened, in text order: one meeting may be held
+    in several places ("في مومباي ونيودلهي"); ``place`` is the first.
+    """
 
     article_id: str
     sentence: int
@@ -218,9 +222,13 @@ class Event:
     trigger: str
     label: str = ""
     participants: tuple[Participation, ...] = ()
-    place: Mention | None = None
+    places: tuple[Mention, ...] = ()
     date: DateValue | None = None
     quotation: str = ""
+
+    @property
+    def place(self) -> Mention | None:
+        return self.places[0] if self.places else None
 
 
 @dataclass(frozen=True)
@@ -258,8 +266,9 @@ class Entity:
 class EventNode:
     """One real event after merging its mentions within and across articles.
 
-    ``participants`` pairs entity ids with how they take part; ``place`` is
-    an entity id; ``mentions`` are the merged event mentions (provenance).
+    ``participants`` pairs entity ids with how they take part; ``places`` are
+    entity ids (``place`` the main one); ``mentions`` are the merged event
+    mentions (provenance).
     """
 
     id: str
@@ -267,9 +276,13 @@ class EventNode:
     label: str
     mentions: tuple[Event, ...]
     participants: tuple[tuple[str, ParticipantRole], ...] = ()
-    place: str | None = None
+    places: tuple[str, ...] = ()
     date: DateValue | None = None
     quotations: tuple[str, ...] = ()
+
+    @property
+    def place(self) -> str | None:
+        return self.places[0] if self.places else None
 
     @property
     def articles(self) -> tuple[str, ...]:

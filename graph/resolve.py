@@ -5,8 +5,9 @@ names cluster by kind group: persons by exact normalised name, by middle
 names (same first and last word, one name's words inside the other's), or
 by a close spelling (rapidfuzz) with the same last word; institutions by
 normalised name *and* the state that qualifies them, so the foreign
-ministries of two states stay two nodes. Every decision is kept as
-evidence on the mention.
+ministries of two states stay two nodes. A lone name nobody introduced
+stays within its article. Every decision is kept as evidence on the
+mention; generic heads ("التنظيم") denote but never become names.
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def _cluster_persons(persons, gazetteer, denotes, evidence) -> None:
             target, why = _named_id(Kind.PERSON, key), "first full mention"
         seen.add(key, target)
         denotes[mention], evidence[mention] = target, why
-    by_article = defaultdict(list)
-    for mention in full:
+    by_article = defaultdict(list)  # full names, known ones included: "آلن" after "جون آلن"
+    for mention in sorted(m for m in denotes if m.kind is Kind.PERSON and len(name_key(m.surface).split()) >= 2):
         by_article[mention.article_id].append(mention)
     for mention in persons:
         if mention not in denotes:
@@ -186,12 +187,42 @@ def _surname_target(mention, full, denotes) -> tuple[str, str]:
     for candidate in sorted(same_article, key=lambda m: -m.start):
         if name_key(candidate.surface).split()[-1] == word:
             return denotes[candidate], f"surname of {candidate.surface}"
-    return _named_id(Kind.PERSON, word), "single name, unresolved"
+    # a lone name nobody introduced ("محمد") is kept to its article: two articles'
+    # unexplained "محمد" are not shown to be one person
+    return _named_id(Kind.PERSON, word, f"article:{mention.article_id}"), "single name, unresolved in its article"
 
 
 def _named_id(kind: Kind, key: str, qualifier: str | None = None) -> str:
     digest = hashlib.sha1(f"{kind.group}|{key}|{qualifier or ''}".encode()).hexdigest()[:12]
     return f"{kind.group}-{digest}"
+
+
+def _names(mentions: list[Mention], entry) -> Counter:
+    """The surface forms that are names of the entity, as names: a generic head pointing
+    back ("التنظيم"، "المملكة") is a mention but no name, and a preposition glued to the
+    name is dropped when what is left is a known name ("للأمم المتحدة" → "الأمم المتحدة")."""
+    named = [m for m in mentions if not (m.key and m.method != "gazetteer" and m.kind is not Kind.PERSON)]
+    written = [" ".join(m.surface.split()) for m in named or mentions]
+    known = {phrase_key(n) for n in (entry.names if entry is not None else ())} | {phrase_key(w) for w in written}
+    return Counter(_unglued(w, known) for w in written)
+
+
+def _unglued(surface: str, known: set[str]) -> str:
+    first, _, rest = surface.partition(" ")
+    if first.startswith("لل") and len(first) > 3:
+        bare = "ال" + first[2:]
+    elif first[:3] in ("بال", "وال", "فال", "كال"):
+        bare = first[1:]
+    else:
+        return surface
+    candidate = f"{bare} {rest}".strip()
+    return candidate if phrase_key(candidate) in known else surface
+
+
+def _orthographic(surface: str) -> int:
+    """Letters careful spelling keeps and hasty typing drops (أ إ آ ة ي ئ ؤ): between
+    "اسامه الراشدى" and "أسامة الراشدي" the second is the label."""
+    return sum(surface.count(ch) for ch in "أإآةيئؤ")
 
 
 def _entities(denotes: dict[Mention, str], gazetteer: Gazetteer) -> tuple[Entity, ...]:
@@ -202,12 +233,12 @@ def _entities(denotes: dict[Mention, str], gazetteer: Gazetteer) -> tuple[Entity
 
 
 def _entity(entity_id: str, mentions: list[Mention], gazetteer: Gazetteer) -> Entity:
-    surfaces = Counter(" ".join(m.surface.split()) for m in mentions)
-    if entity_id in gazetteer:
-        entry = gazetteer[entity_id]
+    entry = gazetteer[entity_id] if entity_id in gazetteer else None
+    surfaces = _names(mentions, entry)
+    if entry is not None:
         aliases = tuple(sorted(s for s in surfaces if s != entry.label_ar))
         return Entity(entity_id, entry.kind, entry.label_ar, entry.label_en, entry.qid, aliases, entry.country or None)
-    label = max(surfaces, key=lambda s: (len(s.split()) > 1, surfaces[s], len(s), s))
+    label = max(surfaces, key=lambda s: (len(s.split()) > 1, surfaces[s], len(s), _orthographic(s), s))
     kinds = Counter(m.kind for m in mentions)
     kind = max(kinds, key=lambda k: (kinds[k], k is not Kind.INSTITUTION and k is not Kind.PLACE, k.value))
     qualifier = next((m.qualifier for m in mentions if m.qualifier), None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.records import EventKind, ParticipantRole
+from graph.records import EventKind, Kind, ParticipantRole
 from graph.relate import relate
-from graph.relate.events import find_events, trigger_at
+from graph.relate.events import find_events, is_series, trigger_at
 from graph.text import normalize_text
 from relate_support import CITY, CO, COUNTRY, GOV, IGO, INST, MEDIA, ORG, P, snippet
 
@@ -37,7 +37,8 @@ def test_bilateral_meetings_with_relative_date_and_place():
     spec = [("آلن", P), ("الكويت", COUNTRY), ("صباح الأحمد", P), ("الكويت", COUNTRY, 1),
             ("التنظيم", ORG), ("وزارة الخارجية", GOV), ("خالد الجار الله", P)]
     first, second = events_of(text, spec, dt.date(2014, 10, 28), EventKind.MEETING)
-    assert people(first) == {("آلن", R.PARTICIPANT), ("صباح الأحمد", R.ATTENDEE)}
+    # the armed group the meeting is about is its target, not a third party at the table
+    assert people(first) == {("آلن", R.PARTICIPANT), ("صباح الأحمد", R.ATTENDEE), ("التنظيم", R.TARGET)}
     assert first.place.surface == "الكويت" and first.place.start == text.index("في الكويت") + 3
     assert (first.date.value, first.date.certainty) == ("2014-10-27", "relative")
     assert ("آلن", R.PARTICIPANT) in people(second)  # dropped subject carried over
@@ -63,7 +64,8 @@ def test_host_city_and_organizer():
     spec = [("الرباط", CITY), ("للتحالف الدولي", INST), ("داعش", ORG)]
     (meeting,) = events_of(text, spec, dt.date(2018, 7, 4), EventKind.MEETING)
     assert meeting.place.surface == "الرباط"
-    assert people(meeting) == {("للتحالف الدولي", R.ORGANIZER)}  # "ضد داعش" is no participant
+    # "ضد داعش" is what the coalition meets against: a target, never an attendee
+    assert people(meeting) == {("للتحالف الدولي", R.ORGANIZER), ("داعش", R.TARGET)}
     assert (meeting.date.value, meeting.date.end) == ("2018-06-27", "2018-07-03")
 
 
@@ -159,3 +161,108 @@ def test_host_named_before_a_hosting_noun():
     text = "فاختيار المغرب لاستضافة المؤتمر الخاص بدراسة ظاهرة الإرهاب هو تأكيد للالتزام."
     (conference,) = events_of(text, [("المغرب", COUNTRY)], kind=EventKind.CONFERENCE)
     assert people(conference) == {("المغرب", R.ORGANIZER)}
+
+
+def test_one_meeting_held_in_two_places():
+    text = ("وأبرز مالكي في كلمة خلال الاجتماع الخاص بلجنة مكافحة الإرهاب المنعقد يومي 28 و29 أكتوبر "
+            "المنصرم، على التوالي بمومباي ونيودلهي، دور المغرب.")
+    spec = [("مالكي", P), ("لجنة مكافحة الإرهاب", IGO), ("مومباي", CITY), ("نيودلهي", CITY)]
+    (meeting,) = events_of(text, spec, kind=EventKind.MEETING)
+    assert [p.surface for p in meeting.places] == ["مومباي", "نيودلهي"]
+    assert meeting.place.surface == "مومباي"  # the first place, for readers of one place
+    assert not {p.mention.surface for p in meeting.participants} & {"مومباي", "نيودلهي"}
+
+
+def test_places_between_two_cities_and_states_between_which_talks_are_held():
+    cities = events_of("عقدت محادثات بين الرباط ونواكشوط أمس.", [("الرباط", CITY), ("نواكشوط", CITY)])
+    assert [p.surface for p in cities[0].places] == ["الرباط", "نواكشوط"]
+    states = events_of("عقدت محادثات بين المغرب وموريتانيا في الرباط.",
+                       [("المغرب", COUNTRY), ("موريتانيا", COUNTRY), ("الرباط", CITY)])
+    assert [p.surface for p in states[0].places] == ["الرباط"]
+    assert people(states[0]) == {("المغرب", R.ATTENDEE), ("موريتانيا", R.ATTENDEE)}
+
+
+def test_a_place_inside_the_topic_is_not_the_venue():
+    topic = events_of("فاختيار المغرب لاستضافة المؤتمر الخاص بدراسة ظاهرة الإرهاب في أفريقيا هو تأكيد للالتزام.",
+                      [("المغرب", COUNTRY), ("أفريقيا", Kind.REGION)], kind=EventKind.CONFERENCE)
+    assert topic[0].places == ()
+    venue = events_of("وعقد التحالف الدولي مؤتمرا لمكافحة الإرهاب في الرباط.",
+                      [("التحالف الدولي", IGO), ("الرباط", CITY)], kind=EventKind.CONFERENCE)
+    assert venue[0].place.surface == "الرباط"  # a city after the topic is still where it met
+
+
+def test_the_hosted_conference_is_the_gathering_held_in_the_host_state():
+    # seed 003: "two conferences: the first in Morocco (a meeting in Rabat), the second in New York …
+    # Morocco was chosen to host the conference on terrorism in Africa": a careful reader reads the
+    # Rabat meeting, not the New York one; Africa is the topic.
+    text = ("شهد الأسبوع الماضي مؤتمرين: الأول بالمملكة المغربية، حيث احتضنت الرباط اجتماعاً جهوياً للتحالف الدولي. "
+            "أما الثاني بنيويورك حيث احتضن مقر الأمم المتحدة مؤتمراً رفيع المستوى لمكافحة الإرهاب. "
+            "فاختيار المغرب لاستضافة المؤتمر الخاص بدراسة ظاهرة الإرهاب في أفريقيا هو تأكيد للالتزام.")
+    spec = [("المملكة المغربية", COUNTRY, 0, "country-ma"), ("الرباط", CITY, 0, "city-rabat"),
+            ("للتحالف الدولي", IGO), ("نيويورك", CITY, 0, "city-new-york"), ("الأمم المتحدة", IGO),
+            ("المغرب", COUNTRY, 1, "country-ma"), ("أفريقيا", Kind.REGION, 0, "region-africa")]
+    hosted = [e for e in events_of(text, spec, dt.date(2018, 7, 4)) if e.sentence == 2]
+    assert [e.place.surface for e in hosted] == ["الرباط"]
+    assert ("المغرب", R.ORGANIZER) in people(hosted[0])
+
+
+def test_an_armed_group_a_gathering_is_about_is_its_target_never_an_attendee():
+    (meeting,) = events_of("وعقد التحالف الدولي اجتماعا في الرباط لمكافحة داعش.",
+                           [("التحالف الدولي", IGO), ("الرباط", CITY), ("داعش", ORG)])
+    assert people(meeting) == {("التحالف الدولي", R.ORGANIZER), ("داعش", R.TARGET)}
+    (talks,) = events_of("واجتمع آلن مع قرقاش لبحث الحرب ضد «داعش» أمس.", [("آلن", P), ("قرقاش", P), ("داعش", ORG)])
+    assert ("داعش", R.TARGET) in people(talks) and ("قرقاش", R.ATTENDEE) in people(talks)
+    (near,) = events_of("وناقش آلن في اجتماع بالكويت ما قاله تنظيم داعش.",
+                        [("آلن", P), ("الكويت", COUNTRY), ("تنظيم داعش", ORG)], kind=EventKind.MEETING)
+    assert "تنظيم داعش" not in {p.mention.surface for p in near.participants}  # named nearby, not there
+
+
+def test_a_where_clause_names_the_body_spoken_before():
+    # seed 000: the Microsoft vice-president spoke before "the international organisation" (the
+    # Security Council); Bill Gates, named after "سوى", spoke there earlier, not at this meeting
+    text = ("ويقول دبلوماسيون إن نائب رئيس مايكروسوفت شارك فى اجتماع عقد الأربعاء حول مواجهة الإرهاب، "
+            "حيث لم يسبقه في التحدث امام المنظمة الدولية، سوى مؤسس مايكروسوفت بيل جيتس الذى ألقى خطابا.")
+    spec = [("مايكروسوفت", CO), ("المنظمة الدولية", IGO), ("مايكروسوفت", CO, 1), ("بيل جيتس", P)]
+    (meeting,) = events_of(text, spec, dt.date(2016, 5, 13), EventKind.MEETING)
+    assert people(meeting) == {("مايكروسوفت", R.PARTICIPANT), ("المنظمة الدولية", R.ATTENDEE)}
+    assert meeting.date.value == "2016-05-11"
+
+
+def test_an_indefinite_plural_names_a_series():
+    assert is_series("اجتماعات") and is_series("واجتماعات") and is_series("مؤتمرات")
+    assert not is_series("الاجتماعات") and not is_series("اجتماع") and not is_series("محادثات")
+
+
+def test_a_person_who_says_this_gathering_speaks_at_it():
+    # seed 003: al-Zaabi "pointed out that this conference stressed …": he was there
+    text = ("أما مؤتمر نيويورك فجمع رؤساء الوكالات. كما أكد سالم الزعابي أن الإرهابيين يستخدمون الإنترنت. "
+            "وأشار إلى أن هذا المؤتمر أكد دور الحكومات. وقالت فورين بوليسي إن هذا المؤتمر مهم.")
+    spec = [("نيويورك", CITY), ("سالم الزعابي", P), ("فورين بوليسي", MEDIA)]
+    first, this, reported = events_of(text, spec, kind=EventKind.CONFERENCE)
+    assert first.place.surface == this.place.surface == "نيويورك"
+    assert ("سالم الزعابي", R.SPEAKER) in people(this)
+    assert "فورين بوليسي" not in {p.mention.surface for p in reported.participants}  # a reporter stays out
+
+
+def test_the_three_states_named_before_organise_the_series():
+    text = ("واختارت القاهرة موضوعا يحظى باهتمام القوى الكبرى بما فى ذلك روسيا والولايات المتحدة والصين. "
+            "ورعت الدول الثلاث اجتماعات فى مجلس الأمن حول مكافحة التطرف.")
+    spec = [("القاهرة", CITY), ("روسيا", COUNTRY), ("الولايات المتحدة", COUNTRY), ("الصين", COUNTRY),
+            ("مجلس الأمن", IGO)]
+    (series,) = events_of(text, spec, kind=EventKind.MEETING)
+    assert {("روسيا", R.ORGANIZER), ("الولايات المتحدة", R.ORGANIZER), ("الصين", R.ORGANIZER)} <= people(series)
+    two = events_of("وزار آلن الأردن وقطر. والتقى قادة البلدين في اجتماع مشترك.",
+                    [("آلن", P), ("الأردن", COUNTRY), ("قطر", COUNTRY)], kind=EventKind.MEETING)
+    assert {("الأردن", R.PARTICIPANT), ("قطر", R.PARTICIPANT)} <= people(two[0])
+
+
+def test_persons_quoted_after_the_participants_interventions_spoke_at_the_gathering():
+    # seed 003: after "مداخلات المشاركين" the text quotes Guterres, then al-Zaabi, then Kruse,
+    # until it turns to another gathering (the Abu Dhabi conference, which they did not attend)
+    text = ("أما مؤتمر نيويورك فجمع رؤساء الوكالات. وقد شكّل الموضوع حيزاً كبيراً من مداخلات المشاركين. "
+            "وأكد أنطونيو غوتيريش أن الخطوط تغيرت. ونبّه مقصود كروز إلى أن الجماعات تبتكر. "
+            "كما أوصى بذلك مؤتمر أبوظبي المنعقد في مايو 2017. وقال بيل جيتس إن العمل مهم.")
+    spec = [("نيويورك", CITY), ("أنطونيو غوتيريش", P), ("مقصود كروز", P), ("أبوظبي", CITY), ("بيل جيتس", P)]
+    new_york, abu_dhabi = events_of(text, spec, kind=EventKind.CONFERENCE)
+    assert people(new_york) == {("أنطونيو غوتيريش", R.SPEAKER), ("مقصود كروز", R.SPEAKER)}
+    assert abu_dhabi.participants == ()

@@ -7,7 +7,7 @@ import datetime as dt
 from graph.records import DateValue, EventKind, Extraction, ParticipantRole
 from graph.relate import relate
 from graph.relate.merge import dates_compatible, merge_events, merge_roles
-from relate_support import CITY, COUNTRY, IGO, P, snippet
+from relate_support import CITY, CO, COUNTRY, IGO, P, snippet
 
 NY_001 = ("أكد فلاديمير فورونكوف على أهمية التعاون. "
           "جاء هذا على هامش مؤتمر الأمم المتحدة رفيع المستوى لمكافحة الإرهاب في نيويورك.")
@@ -16,7 +16,8 @@ NY_003 = ("شهد الأسبوع الماضي مؤتمرا هاما بنيويو
 IDS = {"فلاديمير فورونكوف": "person-voronkov", "الأمم المتحدة": "org-un", "نيويورك": "city-nyc",
        "الرباط": "city-rabat", "للتحالف الدولي": "org-coalition", "آلن": "person-allen",
        "صباح الأحمد": "person-sabah", "الجار الله": "person-jarallah", "الكويت": "country-kw",
-       "بيل جيتس": "person-gates"}
+       "بيل جيتس": "person-gates", "مومباي": "city-mumbai", "نيودلهي": "city-new-delhi",
+       "مجلس الأمن": "org-unsc", "مايكروسوفت": "company-microsoft", "مكتب الأمم المتحدة لمكافحة الإرهاب": "org-unoct"}
 
 
 def extraction(text, spec, article_id, published=None):
@@ -108,3 +109,59 @@ def test_undated_statements_reported_years_apart_stay_apart():
     c = extraction(text, [("بيل جيتس", P)], "s3", dt.date(2016, 5, 20))
     nodes = merge_events([a, b, c], denotes(a, b, c))
     assert sorted(n.articles for n in nodes) == [("s1", "s3"), ("s2",)]
+
+
+def test_a_headline_conference_and_a_body_meeting_at_one_place_are_one_gathering():
+    # seed 002: "مؤتمر الكويت" in the headline is the "اجتماع في الكويت" of the body; the node
+    # takes the kind most mentions use; the bilateral meetings that day stay their own
+    text = ("مؤتمر الكويت يدعو لتوسيع الحرب. وقال آلن في افتتاح اجتماع في الكويت إن الحرب طويلة. "
+            "وحضر الاجتماعات قرقاش. واجتمع آلن مع صباح الأحمد في الكويت أمس.")
+    spec = [("الكويت", COUNTRY), ("آلن", P), ("الكويت", COUNTRY, 1), ("آلن", P, 1), ("صباح الأحمد", P),
+            ("الكويت", COUNTRY, 2)]
+    x = extraction(text, spec, "a002", dt.date(2014, 10, 28))
+    gatherings = [n for n in merge_events([x], denotes(x)) if n.kind in (EventKind.MEETING, EventKind.CONFERENCE)]
+    assert sorted((n.kind.value, len(n.mentions)) for n in gatherings) == [("Meeting", 1), ("Meeting", 3)]
+    (bilateral,) = [n for n in gatherings if len(n.mentions) == 1]
+    assert dict(bilateral.participants) == {"person-allen": ParticipantRole.PARTICIPANT,
+                                            "person-sabah": ParticipantRole.ATTENDEE}
+
+
+def test_a_meeting_and_a_conference_without_a_shared_place_stay_apart():
+    a = extraction("عقد اجتماع للتحالف الدولي في الرباط.", [("للتحالف الدولي", IGO), ("الرباط", CITY)], "x1")
+    b = extraction("عقد مؤتمر للتحالف الدولي.", [("للتحالف الدولي", IGO)], "x2")
+    assert sorted(n.kind.value for n in merge_events([a, b], denotes(a, b))) == ["Conference", "Meeting"]
+
+
+def test_an_indefinite_series_of_meetings_stays_apart_from_the_one_meeting():
+    # seed 000: "ورعت الدول الثلاث اجتماعات فى مجلس الأمن" are earlier meetings, not Wednesday's
+    text = ("شارك مايكروسوفت فى اجتماع عقد الأربعاء امام مجلس الأمن. "
+            "ورعت الدول الثلاث اجتماعات فى مجلس الأمن حول مكافحة التطرف.")
+    spec = [("مايكروسوفت", CO), ("مجلس الأمن", IGO), ("مجلس الأمن", IGO, 1)]
+    x = extraction(text, spec, "a000", dt.date(2016, 5, 13))
+    nodes = [n for n in merge_events([x], denotes(x)) if n.kind is EventKind.MEETING]
+    assert sorted(len(n.mentions) for n in nodes) == [1, 1]
+
+
+def test_a_node_keeps_every_place_of_its_mentions():
+    text = ("وأبرز مالكي في كلمة خلال الاجتماع الخاص المنعقد يومي 28 و29 أكتوبر، على التوالي بمومباي ونيودلهي. "
+            "وتميز هذا الاجتماع بحضور ميشيل كونينكس.")
+    spec = [("مومباي", CITY), ("نيودلهي", CITY)]
+    x = extraction(text, spec, "a004")
+    (meeting,) = [n for n in merge_events([x], denotes(x)) if n.kind is EventKind.MEETING]
+    assert meeting.places == ("city-mumbai", "city-new-delhi") and meeting.place == "city-mumbai"
+    assert len(meeting.mentions) == 2
+
+
+def test_a_forum_on_the_margins_is_held_where_and_when_its_host_conference_was():
+    # seed 001 never says where or when; seed 003 places and dates the conference it was held at
+    a = extraction("جاء هذا على هامش مؤتمر الأمم المتحدة رفيع المستوى لمكافحة الإرهاب، حيث عقدت عدة بعثات "
+                   "بالتعاون مع مكتب الأمم المتحدة لمكافحة الإرهاب منتدى حول التعاون الدولي.",
+                   [("الأمم المتحدة", IGO), ("مكتب الأمم المتحدة لمكافحة الإرهاب", IGO)], "a001")
+    b = extraction(NY_003, [("نيويورك", CITY), ("الأمم المتحدة", IGO), ("الرباط", CITY),
+                            ("للتحالف الدولي", IGO)], "a003", dt.date(2018, 7, 4))
+    nodes = merge_events([a, b], denotes(a, b))
+    (forum,) = [n for n in nodes if n.kind is EventKind.FORUM]
+    (conference,) = [n for n in nodes if n.kind is EventKind.CONFERENCE and "a001" in n.articles]
+    assert forum.places == conference.places == ("city-nyc",)
+    assert forum.date == conference.date and forum.date.value == "2018-06-27"
+    assert dict(forum.participants) == {"org-unoct": ParticipantRole.ORGANIZER}

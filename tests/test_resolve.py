@@ -47,3 +47,23 @@ def test_every_merge_has_evidence():
     r = resolve("قال جون آلن إن الحرب طويلة. وأضاف آلن أن التحالف قوي.")
     assert all(r.evidence.get(m) for m in r.denotes)
     assert any("surname" in r.evidence[m] for m in r.denotes if m.surface == "آلن")
+
+
+def test_altlabels_are_names_not_generic_heads_or_glued_prepositions():
+    r = resolve("دعت الأمم المتحدة إلى التعاون. وقال الأمين العام للأمم المتحدة إن تنظيم داعش يتراجع. "
+                "وأضاف أن التنظيم يفقد جاذبيته.")
+    entities = {e.id: e for e in r.entities}
+    assert "التنظيم" in {m.surface for m in r.denotes}  # still a mention of the group …
+    assert "التنظيم" not in entities["group-isis"].aliases  # … but not one of its names
+    assert entities["org-un"].aliases == ()  # "للأمم المتحدة" is the UN's name with a preposition
+
+
+def test_a_surname_the_rules_missed_joins_the_known_person_named_before():
+    from graph.records import Extraction, Kind
+    from relate_support import snippet
+
+    text = "وقال جون آلن إن الحرب طويلة. وقال آلن بأن التهديد كبير."
+    document, mentions = snippet(text, [("جون آلن", Kind.PERSON, 0, "person-john-allen"), ("آلن", Kind.PERSON, 1)])
+    r = resolve_entities([Extraction(document, tuple(mentions))])
+    assert entity_of(r, "آلن") == {"person-john-allen"}
+    assert r.evidence[mentions[1]] == "surname of جون آلن"

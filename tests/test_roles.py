@@ -98,3 +98,16 @@ def test_title_kinds_from_lexicon():
     assert title_kind("الجنرال") == "honorific"
     assert title_kind("وكيل الأمين العام") == "post"
     assert title_kind("أمير") == "post"
+
+
+def test_an_unnamed_post_holder_is_no_node_and_a_named_one_gets_the_post():
+    # Decision: the graph holds named persons only. "نائب رئيس مايكروسوفت" with no name gives no
+    # person and so no role (the company takes part in the meeting instead, see test_events);
+    # a name in apposition on either side carries the post.
+    unnamed = "ويقول دبلوماسيون إن نائب رئيس مايكروسوفت شارك فى اجتماع عقد الأربعاء."
+    assert roles_of(unnamed, [("مايكروسوفت", CO)]) == set()
+    before = "ويقول دبلوماسيون إن نائب رئيس مايكروسوفت براد سميث شارك فى اجتماع عقد الأربعاء."
+    assert roles_of(before, [("مايكروسوفت", CO), ("براد سميث", P)]) == {("براد سميث", "نائب رئيس", "مايكروسوفت")}
+    after = "ويقول دبلوماسيون إن براد سميث، نائب رئيس شركة مايكروسوفت، شارك فى اجتماع."
+    assert roles_of(after, [("شركة مايكروسوفت", CO), ("براد سميث", P)]) == {
+        ("براد سميث", "نائب رئيس", "شركة مايكروسوفت")}

@@ -13,7 +13,8 @@ from graph.records import Kind, Mention, ParticipantRole, Participation
 from graph.relate.context import PUNCT, Sentence, is_institution, is_person, is_place
 from graph.text import clitic_variants, normalize_text
 
-__all__ = ["Clause", "clauses", "cued_attendees", "participants", "place_of", "subject_after", "cue_role"]
+__all__ = ["Clause", "clauses", "cued_attendees", "participants", "place_of", "places_of", "subject_after",
+           "cue_role"]
 
 _SUBJECT_GLUE = frozenset(normalize_text(w) for w in (
     "مجلة", "صحيفة", "وكالة", "شركة", "موقع", "قناة", "أيضا", "كذلك", "بدوره", "بدورها", "بدورهم"))
@@ -26,6 +27,10 @@ _LIST_GLUE = frozenset(normalize_text(w) for w in ("و", "،", ",", "عن", "م�
 _LOCATIVE = frozenset(normalize_text(w) for w in ("في", "داخل", "بمدينة", "مدينة", "بالعاصمة", "العاصمة"))
 _PLACE_BEFORE, _PLACE_AFTER = 8, 12
 _HELD = frozenset(normalize_text(w) for w in ("المنعقد", "المنعقدة", "المقام", "المقامة", "انعقد", "انعقدت"))
+_BETWEEN = normalize_text("بين")
+_COORDINATION = frozenset({"و", "،", ","})
+_EXCEPT = frozenset(normalize_text(w) for w in ("سوى", "باستثناء", "عدا", "ماعدا"))  # "… سوى بيل جيتس"
+_TOPIC_WINDOW = 3  # words between a topic word and the armed group it governs ("لمكافحة تنظيم «داعش»")
 _MAX_FILLERS = 2  # words other than titles between a cue and a name
 _NEAR = 12  # tokens between a trigger and an entity named without a cue
 _ROLES = {"organizer": ParticipantRole.ORGANIZER, "attendee": ParticipantRole.ATTENDEE,
@@ -85,7 +90,10 @@ def participants(view: Sentence, clause: Clause, i: int, subject_role: Participa
     """Entities taking part in the event triggered at token ``i``, with their role.
 
     Entities after a cue may be anywhere in the clause; others must be near
-    the trigger. "ضد X" makes X a target of an attack and nothing of a meeting.
+    the trigger. "ضد X" makes X a target of an attack and nothing of a meeting,
+    except an armed group: "اجتماع لمكافحة داعش"، "ضد داعش" name what the
+    gathering is against (target), and a group merely named near a gathering
+    did not attend it.
     """
     found: dict[Mention, ParticipantRole] = {}
     subject = subject_after(view, clause, i) if verbal else _genitive(view, clause, i)
@@ -102,6 +110,11 @@ def participants(view: Sentence, clause: Clause, i: int, subject_role: Participa
         if not clause.start <= k < clause.end or mention in found or mention in exclude:
             continue
         role = _cue_before(view, clause, k)
+        if not attack and mention.kind is Kind.ARMED_GROUP:
+            role = _armed_group_role(view, clause, i, k, role)
+            if role is not None:
+                found[mention] = role
+            continue
         if role == ParticipantRole.TARGET and not attack:
             continue
         if is_place(mention):
@@ -112,11 +125,24 @@ def participants(view: Sentence, clause: Clause, i: int, subject_role: Participa
     return tuple(sorted(Participation(m, r) for m, r in found.items()))
 
 
+def _armed_group_role(view: Sentence, clause: Clause, i: int, k: int, role: ParticipantRole | None):
+    """An armed group by a gathering or a statement is what it is about when a topic word governs
+    it ("لبحث محاربة التنظيم" after the trigger, "اجتماع لمكافحة داعش") or "ضد" names it near the
+    trigger: its target. Cued to attend or organise, it keeps that role; merely named nearby, none."""
+    near = abs(k - i) <= _NEAR
+    if _in_topic(view, max(clause.start, k - _TOPIC_WINDOW), k):
+        return ParticipantRole.TARGET if k > i or near else None
+    if role is None or role == ParticipantRole.TARGET:
+        return role if near else None
+    return role
+
+
 def cued_attendees(view: Sentence, clause: Clause, exclude=frozenset()) -> list[Mention]:
     """Entities a clause lists after an attendance cue (أمام، بحضور، ممثلين عن، الوفد)."""
     out = []
     for k, mention in sorted(view.mention_starts().items()):
-        if clause.start <= k < clause.end and mention not in exclude and _cue_before(view, clause, k, strong=True) == ParticipantRole.ATTENDEE:
+        cue = _cue_before(view, clause, k, strong=True) if clause.start <= k < clause.end else None
+        if cue == ParticipantRole.ATTENDEE and mention not in exclude:
             if is_person(mention) or is_institution(mention) or mention.kind is Kind.COUNTRY:
                 out.append(mention)
     return out
@@ -154,11 +180,30 @@ def subject_after(view: Sentence, clause: Clause, i: int) -> Mention | None:
     return found
 
 
+def places_of(view: Sentence, clause: Clause, i: int, exclude=frozenset()) -> tuple[Mention, ...]:
+    """Where the event at token ``i`` happened: :func:`place_of` and the places
+    coordinated with it ("بمومباي ونيودلهي"، "بين الرباط ونواكشوط"), in text order."""
+    first = place_of(view, clause, i, exclude=exclude)
+    if first is None:
+        return ()
+    found, k = [first], view.mention_end(next(k for k, m in view.mention_starts().items() if m is first))
+    while k < len(view.tokens):
+        glue = view.norm(k) in _COORDINATION
+        nxt = view.covering[k + 1] if glue and k + 1 < len(view.tokens) else view.covering[k]
+        joined = glue or view.tokens[k].proclitics.startswith("و")
+        if not (joined and is_place(nxt) and nxt not in exclude and nxt.kind is first.kind):
+            break
+        found.append(nxt)
+        k = view.mention_end(k + glue)
+    return tuple(found)
+
+
 def place_of(view: Sentence, clause: Clause, i: int, locative_only: bool = False,
              exclude=frozenset()) -> Mention | None:
     """Where the event at token ``i`` happened: a place named after the noun, marked
     as a location (في، ب…), or hosting it ("احتضنت الرباط اجتماعا"); nearest wins.
-    "المنعقد … بمومباي" reaches past a long noun phrase."""
+    "المنعقد … بمومباي" reaches past a long noun phrase. A place inside the topic
+    ("المؤتمر الخاص بدراسة ظاهرة الإرهاب في أفريقيا") is not where it met."""
     held = next((k for k in range(i + 1, len(view.tokens)) if view.norm(k) in _HELD), None)
     candidates = []
     for k, mention in view.mention_starts().items():
@@ -166,6 +211,9 @@ def place_of(view: Sentence, clause: Clause, i: int, locative_only: bool = False
         if not is_place(mention) or mention in exclude or not near:
             continue
         if _cue_before(view, clause, k) == ParticipantRole.ATTENDEE and not _locative(view, k):
+            continue
+        topic_from = held + 1 if held is not None and held < k else i + 1
+        if mention.kind is not Kind.CITY and k > i + 1 and _in_topic(view, topic_from, k):
             continue
         genitive = k == i + 1 and not locative_only
         host = cue_role(view.norm(k - 1)) == "organizer" and not locative_only
@@ -176,10 +224,19 @@ def place_of(view: Sentence, clause: Clause, i: int, locative_only: bool = False
 
 
 def _locative(view: Sentence, k: int) -> bool:
+    """"في X"، "بـX"، "بمدينة X"؛ "بين X و Y" for cities (states between which talks are
+    held take part in them)."""
     token = view.tokens[k]
     before = view.norm(k - 1)
-    return (token.proclitics.replace("و", "").startswith("ب") or before in _LOCATIVE
+    between = before == _BETWEEN and view.covering[k] is not None and view.covering[k].kind is not Kind.COUNTRY
+    return (token.proclitics.replace("و", "").startswith("ب") or before in _LOCATIVE or between
             or before[:1] in "وف" and before[1:] in _LOCATIVE)
+
+
+def _in_topic(view: Sentence, start: int, k: int) -> bool:
+    """A topic word ("الخاص"، "حول"، "بشأن"، "ضد"، "لمكافحة") between the event and a place."""
+    topics = _topic_words()
+    return any(v in topics for j in range(start, k) if view.covering[j] is None for v in clitic_variants(view.norm(j)))
 
 
 def _host_before(view: Sentence, i: int) -> Mention | None:
@@ -230,7 +287,7 @@ def _cue_before(view: Sentence, clause: Clause, k: int, strong: bool = False) ->
             if role == "attendee" and norm == "مع" and _cooperation(view, j):
                 return ParticipantRole.ORGANIZER
             return _ROLES[role]
-        if role == "boundary" or norm in PUNCT - {"،", ","}:
+        if role == "boundary" or norm in PUNCT - {"،", ","} or norm in _EXCEPT:
             return None
         if norm not in _LIST_GLUE and not any(v in _title_words() for v in clitic_variants(norm)):
             fillers += 1
@@ -257,6 +314,11 @@ def _title_words() -> frozenset[str]:
     words = {w for row in read_lexicon("titles") for w in normalize_text(row["title_ar"]).split()}
     words |= {normalize_text(row["nisba_ar"]) for row in read_lexicon("nisba")}
     return frozenset(words | {v for w in words for v in ("ال" + w, "لل" + w)})
+
+
+@lru_cache(maxsize=1)
+def _topic_words() -> frozenset[str]:
+    return frozenset(normalize_text(row["word"]) for row in read_lexicon("event_topics"))
 
 
 @lru_cache(maxsize=1)

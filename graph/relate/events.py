@@ -18,21 +18,23 @@ from functools import lru_cache
 from graph.dates import find_dates
 from graph.lexicon import read_lexicon
 from graph.records import DateValue, Document, Event, EventKind, Mention, Participation, ParticipantRole
-from graph.relate.arguments import Clause, clauses, participants, subject_after, place_of
+from graph.relate.arguments import Clause, clauses, cue_role, participants, places_of, subject_after
 from graph.relate.discourse import (
-    GATHERINGS, add_speakers, attach_neighbours, date_from_visits, inherit_dates, resolve_demonstratives,
+    GATHERINGS, add_participant_speakers, add_speakers, attach_neighbours, attach_where_clauses, date_from_visits, inherit_dates,
+    resolve_counted_states, resolve_demonstratives,
 )
 from graph.relate.context import Sentence, is_institution, is_person, is_place, sentence_views, strip_to
 from graph.relate.quotes import find_quotes, quotation_after
 from graph.text import clitic_variants, normalize_text
 
-__all__ = ["find_events", "Trigger", "trigger_at"]
+__all__ = ["find_events", "Trigger", "trigger_at", "is_series"]
 
 _SPEECH_MIN_WORDS = 4
 _LABEL_STOP = frozenset(normalize_text(w) for w in (
     "في", "الذي", "التي", "خلال", "المنعقد", "المنعقدة", "عقد", "مع", "على", "إلى", "عن", "من",
     "شارك", "حيث", "ضد", "بشأن", "أمام", "تشمل"))
 _DELIVERY = frozenset(normalize_text(w) for w in ("ألقى", "ألقت", "القى", "أصدر", "أصدرت", "في", "وفي", "خلال"))
+_HELD_AFTER = frozenset(normalize_text(w) for w in ("عقد", "المنعقد", "المنعقدة"))
 _OTHER = frozenset(normalize_text(w) for w in ("الأخرى", "أخرى", "عدة"))
 
 
@@ -41,6 +43,7 @@ class Trigger:
     kind: EventKind
     role: ParticipantRole
     verbal: bool
+    series: bool = False
 
 
 def trigger_at(norm: str) -> Trigger | None:
@@ -56,6 +59,21 @@ def trigger_at(norm: str) -> Trigger | None:
         if variant in table:
             return table[variant]
     return None
+
+
+def is_series(word: str) -> bool:
+    """An indefinite plural naming several events ("ورعت الدول الثلاث اجتماعات"), not one;
+    the definite "الاجتماعات" refers back to meetings already told.
+
+    >>> is_series("اجتماعات"), is_series("الاجتماعات"), is_series("اجتماع")
+    (True, False, False)
+    """
+    norm = normalize_text(word)
+    table = _triggers()
+    variant = next((v for v in clitic_variants(norm) if v in table), None)
+    if variant is None or not table[variant].series:
+        return False
+    return not (norm.endswith("ال" + variant) or norm.endswith("لل" + variant))
 
 
 def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequence[Mention] = ()) -> list[Event]:
@@ -79,8 +97,10 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
                 event = _event(document, views, view, clause, i, trigger, speech, dates, subjects, frozenset(exclude))
                 if event is not None:
                     found.append((event, clause))
-    events = add_speakers(found, views)
+    found = attach_where_clauses(found, views, frozenset(exclude))
+    events = add_participant_speakers(add_speakers(found, views), views)
     events = attach_neighbours(events, views, frozenset(exclude))
+    events = resolve_counted_states(events, views)
     events = resolve_demonstratives(inherit_dates(events, views, dates), views)
     events = date_from_visits(events)
     return sorted(e for e in events if _grounded(e))
@@ -90,7 +110,7 @@ def _grounded(event: Event) -> bool:
     """Keep an event only with something to hang it on; a bare "الهجمات" is a topic, not an event."""
     if event.kind in (EventKind.ATTACK, EventKind.AGREEMENT):
         return bool(event.participants)
-    return bool(event.participants or event.place or event.quotation or (event.date and event.date.value))
+    return bool(event.participants or event.places or event.quotation or (event.date and event.date.value))
 
 
 def _triggers_exact(norm: str) -> bool:
@@ -115,12 +135,12 @@ def _event(document, views, view, clause, i, trigger, speech, dates, subjects, e
     parts = participants(view, clause, i, trigger.role, trigger.verbal, exclude, trigger.kind is EventKind.ATTACK)
     if trigger.verbal and trigger.kind in GATHERINGS:
         parts = _carry_subject(view, i, parts, subjects)
-    place = place_of(view, clause, i, exclude=exclude)
-    parts = tuple(p for p in parts if place is None or p.mention != place)
+    places = places_of(view, clause, i, exclude=exclude)
+    parts = tuple(p for p in parts if p.mention not in places)
     label = _verbal_label(document, view, clause, i) if trigger.verbal else _label(document, view, i)
     return Event(
         document.article.id, view.index, token.start, token.end, trigger.kind, token.text,
-        label=label, participants=parts, place=place,
+        label=label, participants=parts, places=places,
         date=_date_near(view, i, dates),
     )
 
@@ -211,8 +231,10 @@ def _label(document, view: Sentence, i: int) -> str:
         if norm == "في" and end + 1 < len(view.tokens) and is_place(view.covering[end + 1]):
             end = view.mention_end(end + 1)
             break
-        if (norm in _LABEL_STOP or not any(ch.isalpha() for ch in norm) or trigger_at(norm) is not None
-                or view.tokens[end].proclitics.startswith("ف") or norm.startswith("ي")):
+        held = end == i + 1 and norm in _HELD_AFTER  # "اجتماع عقد الأربعاء": held, not a new verb
+        if (norm in _LABEL_STOP and not held or not any(ch.isalpha() for ch in norm) or trigger_at(norm) is not None
+                or cue_role(norm) == "attendee" or view.tokens[end].proclitics.startswith("ف")
+                or norm.startswith("ي")):
             break
         end += 1
     first = view.tokens[i]
@@ -253,6 +275,7 @@ def _date_near(view: Sentence, i: int, dates) -> DateValue:
 def _triggers() -> dict[str, Trigger]:
     return {
         normalize_text(row["trigger"]): Trigger(
-            EventKind(row["kind"]), ParticipantRole(row["subject_role"]), row["form"] == "verbal")
+            EventKind(row["kind"]), ParticipantRole(row["subject_role"]), row["form"] == "verbal",
+            row.get("number") == "series")
         for row in read_lexicon("event_triggers")
     }

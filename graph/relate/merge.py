@@ -2,12 +2,17 @@
 
 Two event mentions are one event when they have the same kind, compatible
 dates (overlapping, or one unknown), and share a place or a non-place
-participant. Statements with different quotations stay apart, and a
-bilateral meeting ("اجتمع آلن مع أمير الكويت") joins only a mention with
-exactly the same persons, so two audiences on one day stay two meetings. Clustering is
-greedy in a fixed order, so ids and output are the same on every run.
-Undated statements from articles published more than a month apart are
-kept apart: a remark is reported soon after it is made.
+participant. A meeting and a conference at the same place and time are one
+gathering named two ways ("مؤتمر الكويت" in a headline, "اجتماع في الكويت"
+in the body); the node takes the kind most of its mentions use. Statements
+with different quotations stay apart, and a bilateral meeting ("اجتمع آلن
+مع أمير الكويت") joins only a mention with exactly the same persons, so two
+audiences on one day stay two meetings. An indefinite plural ("اجتماعات")
+names a series and stays a node of its own. Undated statements from
+articles published more than a month apart are kept apart: a remark is
+reported soon after it is made. A gathering held "على هامش" another takes
+its host's place and date when it has none. Clustering is greedy in a fixed
+order, so ids and output are the same on every run.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.records import DateValue, Event, EventKind, EventNode, Extraction, Kind, Mention, ParticipantRole, RoleNode
-from graph.relate.events import trigger_at
+from graph.relate.events import is_series, trigger_at
 from graph.text import normalize_text
 
 __all__ = ["merge_events", "merge_roles", "date_interval", "dates_compatible"]
@@ -28,6 +33,9 @@ _ROLE_RANK = [ParticipantRole.ORGANIZER, ParticipantRole.SPEAKER, ParticipantRol
               ParticipantRole.TARGET, ParticipantRole.ATTENDEE, ParticipantRole.PARTICIPANT]
 _STATEMENT_DAYS = 31
 _CERTAINTY_RANK = {"stated": 0, "relative": 1, "unresolved": 2, "unknown": 3}
+_NAMED_BOTH_WAYS = frozenset({EventKind.MEETING, EventKind.CONFERENCE})
+_KIND_RANK = [EventKind.MEETING, EventKind.CONFERENCE]
+_GATHERINGS = frozenset({EventKind.MEETING, EventKind.CONFERENCE, EventKind.FORUM})
 
 
 def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[EventNode, ...]:
@@ -45,7 +53,7 @@ def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, st
         for entity in (*facts.places, *facts.participants):
             if not holding[entity] or holding[entity][-1] != home:
                 holding[entity].append(home)
-    nodes = [c.node() for c in clusters]
+    nodes = _held_at_hosts([c.node() for c in clusters], extractions)
     counts = Counter(n.id for n in nodes)
     nodes = [_disambiguate(n) if counts[n.id] > 1 else n for n in nodes]
     return tuple(sorted(nodes, key=lambda n: n.id))
@@ -61,8 +69,37 @@ def _disambiguate(node: EventNode) -> EventNode:
     """Two events with the same content digest: the first mention tells them apart."""
     first = node.mentions[0]
     ident = "event-" + _digest(node.id, first.article_id, str(first.start))
-    return EventNode(ident, node.kind, node.label, node.mentions, node.participants, node.place, node.date,
+    return EventNode(ident, node.kind, node.label, node.mentions, node.participants, node.places, node.date,
                      node.quotations)
+
+
+def _held_at_hosts(nodes: list[EventNode], extractions: Sequence[Extraction]) -> list[EventNode]:
+    """A gathering held "على هامش" another (same sentence, after it) was held where and when its
+    host was, as far as its own mentions do not say: known once the host's mentions across
+    articles are merged ("على هامش مؤتمر الأمم المتحدة …، حيث عقدت … منتدى" → New York, June)."""
+    hosts = {guest: host for x in extractions for guest, host in _margin_pairs(x)}
+    node_of = {m: n for n in nodes for m in n.mentions}
+    out = []
+    for node in nodes:
+        host = next((node_of[hosts[m]] for m in node.mentions if hosts.get(m) in node_of), None)
+        if host is not None and host is not node and not (node.places and node.date and node.date.value):
+            places = node.places or host.places
+            date = node.date if node.date and node.date.value else host.date
+            ident = "event-" + _digest(node.kind.value, *(e for e, _ in node.participants), *(places or ("",)),
+                                       date.value if date else "", date.end if date else "", *node.quotations)
+            node = EventNode(ident, node.kind, node.label, node.mentions, node.participants, places, date,
+                             node.quotations)
+        out.append(node)
+    return out
+
+
+def _margin_pairs(extraction: Extraction):
+    """(guest, host) gathering mentions: the host follows "هامش", the guest comes after it."""
+    text = extraction.article.text
+    gatherings = [e for e in extraction.events if e.kind in _GATHERINGS]
+    for host in gatherings:
+        if normalize_text(text[max(0, host.start - 12):host.start]).split()[-1:] == ["هامش"]:
+            yield from ((g, host) for g in gatherings if g.sentence == host.sentence and g.start > host.end)
 
 
 def merge_roles(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[RoleNode, ...]:
@@ -128,9 +165,10 @@ class _Facts:
     participants: dict[str, ParticipantRole]
     persons: frozenset[str]
     place: str | None
-    places: frozenset[str]
+    places: tuple[str, ...]
     bilateral: bool
     published: dt.date | None = None
+    series: bool = False
 
 
 @dataclass
@@ -140,8 +178,10 @@ class _Cluster:
 
     def accepts(self, facts: _Facts) -> bool:
         event = facts.event
-        if event.kind is not self.kind:
+        if event.kind is not self.kind and not self._same_gathering(facts):
             return False
+        if facts.series or any(m.series for m in self.members):
+            return False  # "اجتماعات" held over time are not the one meeting told elsewhere
         if not all(dates_compatible(m.event.date, event.date) for m in self.members):
             return False
         if self.kind is EventKind.STATEMENT and any(_far_apart(m.published, facts.published) for m in self.members):
@@ -152,14 +192,23 @@ class _Cluster:
         for member in self.members:
             if (member.bilateral or facts.bilateral) and member.persons != facts.persons:
                 return False
-        if any(facts.places and m.places and not facts.places & m.places for m in self.members):
+        if any(facts.places and m.places and not set(facts.places) & set(m.places) for m in self.members):
             return False  # New York and Rabat are two events, whatever they share
-        shared_place = any(facts.places & m.places for m in self.members)
+        shared_place = any(set(facts.places) & set(m.places) for m in self.members)
         shared_actor = any(set(facts.participants) & set(m.participants) for m in self.members)
         return shared_place or shared_actor
 
+    def _same_gathering(self, facts: _Facts) -> bool:
+        """A meeting joins a conference (and back) only at a shared place."""
+        kinds = {m.event.kind for m in self.members} | {facts.event.kind}
+        return kinds <= _NAMED_BOTH_WAYS and any(set(facts.places) & set(m.places) for m in self.members)
+
     def add(self, facts: _Facts) -> None:
         self.members.append(facts)
+
+    def _kind(self) -> EventKind:
+        kinds = Counter(m.event.kind for m in self.members)
+        return min(kinds, key=lambda k: (-kinds[k], _KIND_RANK.index(k) if k in _KIND_RANK else 9, k.value))
 
     def node(self) -> EventNode:
         roles: dict[str, ParticipantRole] = {}
@@ -167,16 +216,18 @@ class _Cluster:
             for entity, role in member.participants.items():
                 if entity not in roles or _ROLE_RANK.index(role) < _ROLE_RANK.index(roles[entity]):
                     roles[entity] = role
-        places = Counter(m.place for m in self.members if m.place)
-        place = min(places, key=lambda p: (-places[p], p)) if places else None
+        mains = Counter(m.place for m in self.members if m.place)
+        place = min(mains, key=lambda p: (-mains[p], p)) if mains else None
+        places = tuple(dict.fromkeys(([place] if place else []) + [p for m in self.members for p in m.places]))
         date = _best_date([m.event.date for m in self.members])
-        participants = tuple(sorted((e, r) for e, r in roles.items() if e != place))
+        participants = tuple(sorted((e, r) for e, r in roles.items() if e not in places))
         events = tuple(sorted(m.event for m in self.members))
-        label = _label([m.event for m in self.members])
+        kind = self._kind()
+        label = _label([m.event for m in self.members if m.event.kind is kind])
         quotes = tuple(sorted({m.event.quotation for m in self.members if m.event.quotation}))
-        ident = "event-" + _digest(self.kind.value, *sorted(roles), place or "", date.value if date else "",
+        ident = "event-" + _digest(kind.value, *sorted(roles), *(places or ("",)), date.value if date else "",
                                    date.end if date else "", *quotes)
-        return EventNode(ident, self.kind, label, events, participants, place, date, quotes)
+        return EventNode(ident, kind, label, events, participants, places, date, quotes)
 
 
 def _label(events: list[Event]) -> str:
@@ -203,11 +254,12 @@ def _facts(event: Event, denotes: Mapping[Mention, str], published: dt.date | No
             participants[entity] = role
         if participation.mention.kind is Kind.PERSON:
             persons.add(entity)
-    place = denotes.get(event.place) if event.place is not None else None
+    places = tuple(dict.fromkeys(denotes[p] for p in event.places if p in denotes))
+    place = places[0] if places else None
     trigger = trigger_at(normalize_text(event.trigger))
     bilateral = event.kind is EventKind.MEETING and trigger is not None and trigger.verbal
-    places = frozenset({place} if place else ())
-    return _Facts(event, participants, frozenset(persons), place, places, bilateral, published)
+    return _Facts(event, participants, frozenset(persons), place, places, bilateral, published,
+                  is_series(event.trigger))
 
 
 def _best_date(dates: list[DateValue | None]) -> DateValue | None:

@@ -5,7 +5,9 @@ Two orders are read: "NAME، TITLE INSTITUTION" (name first, apposition) and
 first institution mention inside the title phrase, else the first country
 ("سفير المغرب لدى الهند" → المغرب), else the state named by a relational
 adjective ("وزير الشؤون الخارجية الهندي" → الهند). Honorifics (الشيخ،
-الجنرال) are skipped and never become roles.
+الجنرال) are skipped and never become roles. A post with no name
+("نائب رئيس مايكروسوفت شارك") gives no role: the graph holds named persons
+only, and in events the institution stands for its unnamed officer.
 """
 
 from __future__ import annotations
