@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -43,6 +43,7 @@ class BuildReport:
     triples: int
     top_actors: tuple[tuple[str, str, str, float], ...] = ()
     outputs: tuple[Path, ...] = field(default_factory=tuple)
+    tokens: int = 0
 
 
 def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> Extraction:
@@ -54,12 +55,18 @@ def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> E
         raise StageError("text", article.id, "no tokens")
     mentions = recognize_mentions(document, chain)
     roles, events = relate(document, mentions)
-    return Extraction(document, mentions, roles, events)
+    return Extraction(document, mentions, roles, events, len(document.tokens))
 
 
 def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAULT_CHAIN,
-                jobs: int = 1, total: int | None = None, **engine) -> tuple[list[Extraction], list[Skipped]]:
-    """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``."""
+                jobs: int = 1, total: int | None = None, keep_tokens: bool = True,
+                **engine) -> tuple[list[Extraction], list[Skipped]]:
+    """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``.
+
+    Later stages read sentences, mentions, roles and events, never tokens:
+    ``keep_tokens=False`` drops them as each article arrives, which is most of
+    an extraction's memory.
+    """
     items = list(items)
     articles = [i for i in items if isinstance(i, Article)]
     skipped = [i for i in items if isinstance(i, Skipped)]
@@ -69,11 +76,16 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
     for article, result in map_extractions(articles, chain, jobs=jobs, **engine):
         bar.update()
         if isinstance(result, Extraction):
-            extractions.append(result)
+            extractions.append(result if keep_tokens else _without_tokens(result))
         else:
             skipped.append(Skipped(article.source or article.id, result))
     bar.close()
     return extractions, sorted(skipped)
+
+
+def _without_tokens(extraction: Extraction) -> Extraction:
+    document = replace(extraction.document, tokens=())
+    return Extraction(document, extraction.mentions, extraction.roles, extraction.events, len(extraction.document.tokens))
 
 
 def resolve_all(extractions: Sequence[Extraction]) -> Resolution:
@@ -90,23 +102,24 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                  cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
     from graph.analyze import analyze_graph, write_analysis
-    from graph.rdf import build_quads, prefixes
+    from graph.rdf import iter_quads, prefixes
 
     out_dir = Path(out_dir)
     writers = [get_writer(name) for name in formats]
     remove_stale_temporaries(out_dir)
     options = {"engine": engine, "scheduler": scheduler, "cache_dir": cache,
                "partition_dir": out_dir / "partitions" if engine == "dask" else None}
-    extractions, skipped = extract_all(read_sources(sources), chain, jobs, **options)
+    extractions, skipped = extract_all(read_sources(sources), chain, jobs, keep_tokens=False, **options)
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
     resolution = resolve_all(extractions)
-    export = RdfExport(build_quads(extractions, resolution), prefixes())
+    export = RdfExport(iter_quads(extractions, resolution), prefixes())
     outputs = []
     for writer in writers:
         writer.write(export, out_dir / writer.filename)
         outputs.append(out_dir / writer.filename)
     g = export.union
+    export.release()
     analysis = analyze_graph(g)
     outputs += write_analysis(analysis, out_dir)
     if html:
@@ -119,4 +132,5 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
         outputs.append(load_store(out_dir))
     kinds = Counter(e.kind.value for e in resolution.entities)
     return BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
-                       len(resolution.roles), len(g), tuple(analysis.top_actors(5)), tuple(outputs))
+                       len(resolution.roles), len(g), tuple(analysis.top_actors(5)), tuple(outputs),
+                       sum(x.token_count for x in extractions))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
@@ -25,7 +25,7 @@ from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
 from graph.vocab import ANKG, CAMEO, ID, ORG, SCHEMA, SEM, WD
 
-__all__ = ["build_dataset", "build_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
+__all__ = ["build_dataset", "build_quads", "iter_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
 Quad = tuple[Node, Node, Node, URIRef]
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
@@ -44,24 +44,29 @@ def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> 
 
 
 def build_quads(extractions: Sequence[Extraction], resolution: Resolution) -> list[Quad]:
-    """The same statements as :func:`build_dataset`, as plain ``(s, p, o, graph)`` tuples.
+    """The same statements as :func:`build_dataset`, as plain ``(s, p, o, graph)`` tuples."""
+    return list(iter_quads(extractions, resolution))
 
-    A list of tuples costs a fraction of an rdflib store's indexes; large
-    builds hand it straight to the Oxigraph writers.
+
+def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Iterator[Quad]:
+    """The statements article by article, as they are made.
+
+    Tuples cost a fraction of an rdflib store's indexes, and a consumer that
+    converts them as they come (the Oxigraph writers) never holds them all.
     """
-    quads: list[Quad] = []
     entities = {e.id: e for e in resolution.entities}
     events = _by_article(resolution.events, lambda n: n.articles)
     roles = _by_article(resolution.roles, lambda n: n.articles)
     for extraction in sorted(extractions, key=lambda x: x.article.id):
         article = extraction.article
+        quads: list[Quad] = []
         g = _QuadSink(article_iri(article.id), quads)
         _add_article(g, extraction, resolution, entities)
         for node in events.get(article.id, ()):
             _add_event(g, node, entities)
         for node in roles.get(article.id, ()):
             _add_role(g, node, entities)
-    return quads
+        yield from quads
 
 
 def prefixes() -> dict[str, str]:

@@ -233,12 +233,16 @@ class Event:
 
 @dataclass(frozen=True)
 class Extraction:
-    """Everything extracted from one article (the unit of parallel work)."""
+    """Everything extracted from one article (the unit of parallel work).
+
+    ``token_count`` stays when a build drops the document's tokens to save memory.
+    """
 
     document: Document
     mentions: tuple[Mention, ...] = ()
     roles: tuple[Role, ...] = ()
     events: tuple[Event, ...] = ()
+    token_count: int = 0
 
     @property
     def article(self) -> Article:

@@ -163,6 +163,11 @@ class RdfExport:
             g.add((native[triple.subject], native[triple.predicate], native[triple.object]))
         return g
 
+    def release(self) -> None:
+        """Drop the Oxigraph statements (the rdflib ``union`` stays), once every file is written."""
+        for name in ("quads", "triples", "_terms"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def _terms(self) -> "_TermConverter":
         return _TermConverter()
