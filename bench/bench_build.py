@@ -34,8 +34,12 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--kinds", nargs="+", default=["floor", "extract", "build", "incremental"])
+    parser.add_argument("--skip", nargs="*", default=[], metavar="N:KIND",
+                        help="measurements to leave out, e.g. 10000:incremental")
     parser.add_argument("--work", default="/tmp/ankg-bench", help="scratch folder for corpora and outputs")
     parser.add_argument("--json", help="also append the results to this JSON Lines file")
+    parser.add_argument("--memory-gb", type=float, default=None,
+                        help="address-space cap for each measurement: it fails cleanly instead of swapping")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -58,13 +62,14 @@ def drive(args) -> int:
         if not (corpus / f"synth-{size - 1:06d}.txt").exists():
             shutil.rmtree(corpus, ignore_errors=True)
             make_corpus(size, corpus)
-        for kind in args.kinds:
+        for kind in [k for k in args.kinds if f"{size}:{k}" not in args.skip]:
             for jobs in (args.jobs if kind in ("extract", "build") else [1]):
                 out = work / f"out-{size}-{kind}-{jobs}"
                 shutil.rmtree(out, ignore_errors=True)
                 command = [sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
                            "--out", str(out), "--jobs", str(jobs)]
-                done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+                done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                                      preexec_fn=_memory_cap(args.memory_gb))
                 if done.returncode:
                     print(f"{kind} {size} jobs={jobs} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
                     continue
@@ -173,6 +178,13 @@ def _timed(stages, name, function):
 def _rates(articles: int, tokens: int, seconds: float) -> dict:
     return {"articles": articles, "tokens": tokens, "seconds": round(seconds, 2),
             "articles_per_s": round(articles / seconds, 1), "tokens_per_s": round(tokens / seconds)}
+
+
+def _memory_cap(gigabytes: float | None):
+    if gigabytes is None:
+        return None
+    limit = int(gigabytes * 2**30)
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _peak_rss_mb() -> float:
