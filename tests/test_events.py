@@ -266,3 +266,40 @@ def test_persons_quoted_after_the_participants_interventions_spoke_at_the_gather
     new_york, abu_dhabi = events_of(text, spec, kind=EventKind.CONFERENCE)
     assert people(new_york) == {("أنطونيو غوتيريش", R.SPEAKER), ("مقصود كروز", R.SPEAKER)}
     assert abu_dhabi.participants == ()
+
+
+def test_a_relative_clause_names_who_organised_the_gathering_it_follows():
+    # "المنتدى، الذي شاركت الإمارات في تنظيمه": the definite noun is the forum told before
+    text = ("عقدت البعثات بالتعاون مع مكتب الأمم المتحدة لمكافحة الإرهاب منتدى حول الإنترنت. "
+            "وشدد الزعابي على أن المنتدى، الذي شاركت الإمارات في تنظيمه، أكد على دور الحكومات.")
+    spec = [("مكتب الأمم المتحدة لمكافحة الإرهاب", IGO), ("الزعابي", P), ("الإمارات", COUNTRY)]
+    (forum,) = events_of(text, spec, kind=EventKind.FORUM)
+    assert forum.sentence == 0
+    assert ("الإمارات", R.ORGANIZER) in people(forum)
+    # a relative clause that says only where it met names no organiser
+    (meeting,) = events_of("حضر الوزير الاجتماع، الذي عقد في الرباط، أمس.", [("الرباط", CITY)],
+                           kind=EventKind.MEETING)
+    assert not meeting.participants
+
+
+def test_whoever_invited_a_participant_organised_the_gathering():
+    text = ("قالت المجلة إن مصر باعتبارها رئيس مجلس الأمن لهذا الشهر، دعت شركة مايكروسوفت لتقديم استشارات. "
+            "ويقول دبلوماسيون إن نائب رئيس مايكروسوفت شارك في اجتماع عقد الأربعاء.")
+    spec = [("مصر", COUNTRY), ("مجلس الأمن", IGO), ("شركة مايكروسوفت", CO), ("مايكروسوفت", CO, 1)]
+    (meeting,) = events_of(text, spec, kind=EventKind.MEETING)
+    assert ("مصر", R.ORGANIZER) in people(meeting)
+    # "دعت الولايات المتحدة حلفاءها": the called-upon are no entity, nobody is made organiser
+    text = "دعت الولايات المتحدة حلفاءها إلى المواجهة. وشارك آلن في اجتماع في الكويت."
+    spec = [("الولايات المتحدة", COUNTRY), ("آلن", P), ("الكويت", COUNTRY)]
+    (meeting,) = events_of(text, spec, kind=EventKind.MEETING)
+    assert "الولايات المتحدة" not in {s for s, _ in people(meeting)}
+
+
+def test_a_tour_goes_to_the_states_listed_after_its_venue_cue():
+    text = "وجاءت زيارة الكويت في إطار جولة لآلن تشمل فرنسا والسعودية والكويت وسلطنة عمان خلال أكتوبر."
+    spec = [("الكويت", COUNTRY), ("آلن", P), ("فرنسا", COUNTRY), ("السعودية", COUNTRY), ("الكويت", COUNTRY, 1),
+            ("سلطنة عمان", COUNTRY)]
+    visit, tour = sorted(events_of(text, spec, dt.date(2014, 10, 28), EventKind.VISIT), key=lambda e: e.start)
+    assert [p.surface for p in visit.places] == ["الكويت"]
+    assert [p.surface for p in tour.places] == ["فرنسا", "السعودية", "الكويت", "سلطنة عمان"]
+    assert people(tour) == {("آلن", R.PARTICIPANT)}

@@ -165,3 +165,15 @@ def test_a_forum_on_the_margins_is_held_where_and_when_its_host_conference_was()
     assert forum.places == conference.places == ("city-nyc",)
     assert forum.date == conference.date and forum.date.value == "2018-06-27"
     assert dict(forum.participants) == {"org-unoct": ParticipantRole.ORGANIZER}
+
+
+def test_a_visit_is_one_stop_of_a_tour_not_the_tour():
+    text = "وجاءت زيارة الكويت في إطار جولة لآلن تشمل مومباي والكويت خلال أكتوبر."
+    spec = [("الكويت", COUNTRY), ("آلن", P), ("مومباي", CITY), ("الكويت", COUNTRY, 1)]
+    x = extraction(text, spec, "a", dt.date(2014, 10, 28))
+    nodes = [n for n in merge_events([x], denotes(x)) if n.kind is EventKind.VISIT]
+    assert sorted(n.places for n in nodes) == [("city-mumbai", "country-kw"), ("country-kw",)]
+    # the same visit told twice is one node
+    y = extraction("وجاءت زيارة الكويت في أكتوبر. وأكدت زيارة الكويت التعاون.", [("الكويت", COUNTRY), ("الكويت", COUNTRY, 1)],
+                   "b", dt.date(2014, 10, 28))
+    assert len([n for n in merge_events([y], denotes(y)) if n.kind is EventKind.VISIT]) == 1

@@ -47,7 +47,7 @@ class GazetteerRecognizer:
         first = tokens[position]
         if not first.norm[:1].isalnum():
             return None
-        variants = [(v, self.lengths[v]) for v in clitic_variants(first.norm) if v in self.lengths]
+        variants = [(v, self.lengths[v]) for v in _first_word_variants(first.norm) if v in self.lengths]
         if not variants:
             return None
         longest = min(self.gazetteer.max_tokens, len(tokens) - position)
@@ -68,6 +68,21 @@ class GazetteerRecognizer:
         confidence = 1.0 if len(entries) == 1 else 0.8
         return Mention(document.article.id, start, end, document.article.text[start:end], entry.kind,
                        tokens[position].sentence, "gazetteer", confidence, entry.id, entry.country or None)
+
+
+def _first_word_variants(norm: str) -> tuple[str, ...]:
+    """Clitic readings of a name's first word, plus "ل" before a word in "ل".
+
+    "للجنة" is "ل" + "لجنة" as well as "ل" + "الجنة": the preposition before a
+    noun that itself starts with "ل" writes the same double letter.
+
+    >>> _first_word_variants("للجنه")[-1]
+    'لجنه'
+    """
+    variants = clitic_variants(norm)
+    if norm.startswith("لل") and len(norm) > 3 and norm[1:] not in variants:
+        return (*variants, norm[1:])
+    return variants
 
 
 def _choose(entries, tokens, position, length, gazetteer) -> GazetteerEntry:

@@ -3,7 +3,8 @@
 Persons: a known given name opening a run of name-like words (جون آلن،
 خالد سليمان الجار الله), or a run of rare words right after a title or an
 honorific (الجنرال المتقاعد جون آلن، وزير الشؤون الخارجية الهندي، سوبرمانيام
-جايشنكار). Institutions: a head noun (وزارة، مكتب، لجنة، شركة، صحيفة …) and
+جايشنكار), or one rare word as the subject of a reporting verb, ended by a
+function word or punctuation (وقال كراون في اجتماع …). Institutions: a head noun (وزارة، مكتب، لجنة، شركة، صحيفة …) and
 the noun phrase it opens, qualified by a state when an adjective or a
 following state name says which (وزارة الخارجية الكويتية).
 """
@@ -24,6 +25,8 @@ __all__ = ["PatternRecognizer", "is_name_like"]
 _MAX_NAME = 5
 _MAX_ORG = 7
 _RARE = 3.0
+_SPEAKER_RARE = 3.5
+_PLURAL_OTHER_CASE = 2.5
 
 
 class PatternRecognizer:
@@ -62,7 +65,8 @@ def _persons(tokens: tuple[Token, ...]):
     """Yield (first, last) token indexes of person names."""
     position = 0
     while position < len(tokens):
-        end = _given_name_run(tokens, position) or _after_title_run(tokens, position)
+        end = (_given_name_run(tokens, position) or _after_title_run(tokens, position)
+               or _after_speech_verb(tokens, position))
         if end:
             yield position, end
             position = end + 1
@@ -94,6 +98,38 @@ def _after_title_run(tokens, position) -> int | None:
     if appositive and end + 1 < len(tokens) and tokens[end + 1].text not in "،,.":
         return None
     return end
+
+
+def _after_speech_verb(tokens, position) -> int | None:
+    """A rare word as the subject of a reporting verb: "وقال كراون في اجتماع".
+
+    Only a word without the article that is no plural of a common
+    noun or a noun with a pronoun (دبلوماسيون is دبلوماسي + ون, متمردون has
+    the other case متمردين, أعماله is أعمال + ه), followed by a function word or by
+    punctuation, so "ويقول دبلوماسيون إن" stays a description.
+    """
+    if position == 0 or not any(v in _speech_verbs() for v in clitic_variants(tokens[position - 1].norm)):
+        return None
+    token = tokens[position]
+    if token.norm.startswith(("ال", "لل")) or not _rare_name_word(token):
+        return None
+    following = tokens[position + 1] if position + 1 < len(tokens) else None
+    if following is not None and not (_is_stopword(following) or not following.norm[:1].isalnum()):
+        return None
+    return position
+
+
+def _rare_name_word(token: Token) -> bool:
+    if not is_name_like(token) or zipf_frequency(token.norm, "ar") >= _SPEAKER_RARE:
+        return False
+    norm = token.norm
+    for suffix in ("ون", "ين", "ها", "هم", "ه"):
+        if norm.endswith(suffix) and zipf_frequency(norm[:-len(suffix)], "ar") >= _SPEAKER_RARE:
+            return False
+    if norm.endswith(("ون", "ين")):  # متمردون: its other case متمردين is a word too, كراين is not
+        other = norm[:-2] + ("ين" if norm.endswith("ون") else "ون")
+        return zipf_frequency(other, "ar") < _PLURAL_OTHER_CASE
+    return True
 
 
 def _title_before(tokens, comma: int) -> bool:
@@ -207,6 +243,13 @@ def _is_stopword(token: Token) -> bool:
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
     return lexicon_words("given_names") - _stopwords()
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    """Reporting verbs: the verbal Statement triggers of ``event_triggers.tsv``."""
+    return frozenset(normalize_text(row["trigger"]) for row in read_lexicon("event_triggers")
+                     if row["kind"] == "Statement" and row["form"] == "verbal")
 
 
 @lru_cache(maxsize=1)

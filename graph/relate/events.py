@@ -7,6 +7,7 @@ outside names and outside quoted speech. Arguments come from its clause
 after cue words (``event_cues.tsv``: بحضور، ممثلين عن، احتضن …) take the
 cue's role, the entity right after a noun trigger or after a verb trigger
 takes the trigger's subject role, speakers of the clause are speakers.
+Relative clauses, invitations and tour itineraries are read in ``hosts``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from functools import lru_cache
 
 from graph.dates import find_dates
 from graph.lexicon import read_lexicon
-from graph.records import DateValue, Document, Event, EventKind, Mention, Participation, ParticipantRole
+from graph.records import DateValue, Document, Event, EventKind, Mention, ParticipantRole, Participation
 from graph.relate.arguments import Clause, clauses, cue_role, participants, places_of, subject_after
-from graph.relate.discourse import (
-    GATHERINGS, add_participant_speakers, add_speakers, attach_neighbours, attach_where_clauses, date_from_visits, inherit_dates,
-    resolve_counted_states, resolve_demonstratives,
-)
 from graph.relate.context import Sentence, is_institution, is_person, is_place, sentence_views, strip_to
+from graph.relate.discourse import (
+    GATHERINGS, add_participant_speakers, add_speakers, attach_neighbours, attach_where_clauses, date_from_visits,
+    inherit_dates, resolve_counted_states, resolve_demonstratives,
+)
+from graph.relate.hosts import attach_relative_clauses, organizers_by_invitation, tour_stops
 from graph.relate.quotes import find_quotes, quotation_after
 from graph.text import clitic_variants, normalize_text
 
@@ -97,9 +99,10 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
                 event = _event(document, views, view, clause, i, trigger, speech, dates, subjects, frozenset(exclude))
                 if event is not None:
                     found.append((event, clause))
-    found = attach_where_clauses(found, views, frozenset(exclude))
+    found = attach_relative_clauses(attach_where_clauses(found, views, frozenset(exclude)), views, frozenset(exclude))
     events = add_participant_speakers(add_speakers(found, views), views)
     events = attach_neighbours(events, views, frozenset(exclude))
+    events = tour_stops(organizers_by_invitation(events, views), views)
     events = resolve_counted_states(events, views)
     events = resolve_demonstratives(inherit_dates(events, views, dates), views)
     events = date_from_visits(events)

@@ -11,7 +11,9 @@ audiences on one day stay two meetings. An indefinite plural ("اجتماعات"
 names a series and stays a node of its own. Undated statements from
 articles published more than a month apart are kept apart: a remark is
 reported soon after it is made. A gathering held "على هامش" another takes
-its host's place and date when it has none. Clustering is greedy in a fixed
+its host's place and date when it has none. A visit joins only a visit to the
+same places: "زيارة الكويت في إطار جولة تشمل … الكويت …" is one stop of the
+tour, not the tour. Clustering is greedy in a fixed
 order, so ids and output are the same on every run.
 """
 
@@ -192,8 +194,9 @@ class _Cluster:
         for member in self.members:
             if (member.bilateral or facts.bilateral) and member.persons != facts.persons:
                 return False
-        if any(facts.places and m.places and not set(facts.places) & set(m.places) for m in self.members):
-            return False  # New York and Rabat are two events, whatever they share
+        if any(facts.places and m.places and (not set(facts.places) & set(m.places) or self.kind is EventKind.VISIT
+                                              and set(facts.places) != set(m.places)) for m in self.members):
+            return False  # New York and Rabat are two events; a visit to Kuwait is one stop of a tour
         shared_place = any(set(facts.places) & set(m.places) for m in self.members)
         shared_actor = any(set(facts.participants) & set(m.participants) for m in self.members)
         return shared_place or shared_actor
