@@ -17,7 +17,7 @@ import numpy as np
 from graph.serialize import write_atomic
 from graph.text import normalize_text
 
-__all__ = ["cluster_key", "build_clusters", "write_clusters", "SIZES"]
+__all__ = ["cluster_key", "build_clusters", "build_vectors", "write_clusters", "SIZES"]
 
 SIZES = (64, 512)
 _MIN_COUNT = 3
@@ -47,12 +47,25 @@ def cluster_key(token: str) -> str:
 def build_clusters(sentences: list[tuple[str, ...]], seed: int = 13,
                    sizes: tuple[int, ...] = SIZES) -> dict[str, tuple[int, ...]]:
     """Cluster numbers per word (one per size in ``sizes``), for words seen 3+ times."""
+    vocab, vectors = build_vectors(sentences, seed)
+    labels = [_kmeans(vectors, k, seed) for k in sizes]
+    return {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(vocab)}
+
+
+def build_vectors(sentences: list[tuple[str, ...]], seed: int = 13, dimensions: int = _DIMENSIONS,
+                  min_count: int = _MIN_COUNT) -> tuple[list[str], np.ndarray]:
+    """Sorted words seen ``min_count``+ times and their unit PPMI/SVD vectors (rounded, seeded).
+
+    >>> words, vectors = build_vectors([("a", "b", "a", "b", "a", "c")] * 3, dimensions=2)
+    >>> words, vectors.shape
+    (['a', 'b', 'c'], (3, 2))
+    """
     from scipy.sparse import coo_matrix
     from scipy.sparse.linalg import svds
 
     stems = [[cluster_key(t) for t in s] for s in sentences]
     counts = Counter(w for s in stems for w in s)
-    vocab = sorted(w for w, c in counts.items() if c >= _MIN_COUNT)
+    vocab = sorted(w for w, c in counts.items() if c >= min_count)
     index = {w: i for i, w in enumerate(vocab)}
     contexts = [w for w, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:_CONTEXTS]]
     cindex = {w: i for i, w in enumerate(contexts)}
@@ -70,9 +83,7 @@ def build_clusters(sentences: list[tuple[str, ...]], seed: int = 13,
     rows, cols = zip(*pairs) if pairs else ((), ())
     matrix = coo_matrix((np.fromiter(pairs.values(), float), (rows, cols)),
                         shape=(len(vocab), 2 * _CONTEXTS)).tocsr()
-    vectors = _svd(_ppmi(matrix), svds, min(_DIMENSIONS, min(matrix.shape) - 1), seed)
-    labels = [_kmeans(vectors, k, seed) for k in sizes]
-    return {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(vocab)}
+    return vocab, _svd(_ppmi(matrix), svds, min(dimensions, min(matrix.shape) - 1), seed)
 
 
 def write_clusters(path: Path, sentences: list[tuple[str, ...]], corpora: str) -> int:

@@ -8,6 +8,7 @@ import pytest
 
 from graph.cli import make_parser
 from graph.recognize.crf import MODEL_PATH
+from graph.recognize.neural import NEURAL_MODEL_PATH
 from graph.train_ner import CORPORA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,14 +25,16 @@ def test_commands_are_registered():
     assert {"ner", "ner-eval", "train-ner"} <= set(sub)
 
 
-def test_ner_conll_tags_awkward_file(tmp_path: Path):
+@pytest.mark.parametrize("backend", ["neural", "crf"])
+def test_ner_conll_tags_awkward_file(tmp_path: Path, backend: str):
     assert MODEL_PATH.is_file(), "the shipped model graph/models/ner.crfsuite is missing"
+    assert NEURAL_MODEL_PATH.is_file(), "the shipped model graph/models/ner_neural.pt is missing"
     long_sentence = ["قال", "الرئيس", "جورج", "بوش", "في", "واشنطن", "،"] * 86  # 602 tokens
     lines = ["وقال B-X extra", "الرئيس", "محمود", "عباس", "في", "رام", "الله", "", "",
              "Hello", "world", "!", "", "...", "«", "»", "", *long_sentence, "", "بغداد"]
     path = tmp_path / "in.conll"
     path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
-    result = run("ner", "--conll", str(path))
+    result = run("ner", "--conll", str(path), "--backend", backend)
     assert result.returncode == 0, result.stderr
     out = result.stdout.split("\n")
     assert out[-1] == "" and len(out) - 1 == len(lines)
@@ -65,6 +68,11 @@ def test_ner_errors_are_one_line(tmp_path: Path):
     assert result.returncode == 1 and "not UTF-8" in result.stderr
     result = run("ner", "--conll", str(latin1), "--model", str(tmp_path / "none.crfsuite"))
     assert result.returncode == 1
+    plain = tmp_path / "plain.conll"
+    plain.write_text("بغداد\n", encoding="utf-8")
+    for model in ("none.crfsuite", "none.pt"):
+        result = run("ner", "--conll", str(plain), "--model", str(tmp_path / model))
+        assert result.returncode == 1 and result.stderr.startswith("Error: ") and "train-ner" in result.stderr
 
 
 def test_ner_eval_prints_scores_and_speed(tmp_path: Path):
@@ -91,3 +99,16 @@ def test_train_ner_smoke(tmp_path: Path):
     tagged.write_text("في\nبغداد\n", encoding="utf-8")
     result = run("ner", "--conll", str(tagged), "--model", str(out))
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 2
+
+
+@pytest.mark.skipif(not (CORPORA_DIR / "anercorp").is_dir(), reason=f"no corpora under {CORPORA_DIR}")
+def test_train_ner_neural_smoke(tmp_path: Path):
+    out = tmp_path / "m.pt"
+    result = run("train-ner", "--neural", "--out", str(out), "--limit", "100", "--epochs", "1", "--pre-dim", "0")
+    assert result.returncode == 0, result.stderr
+    assert out.is_file() and "100 sentences" in result.stdout and "micro" in result.stdout
+    assert "epoch 1" in result.stderr
+    gold = tmp_path / "gold.txt"
+    gold.write_text("في O\nبغداد B-LOC\n", encoding="utf-8")
+    result = run("ner-eval", str(gold), "--model", str(out))
+    assert result.returncode == 0 and "1 sentences, 2 tokens" in result.stdout

@@ -85,4 +85,4 @@ def test_combination_prefers_known_names_then_longer_spans():
 def test_every_mention_records_method_and_confidence():
     document = analyze_text(make_article("التقى أنطونيو غوتيريش بوزير خارجية المغرب في الرباط."))
     for mention in recognize_mentions(document):
-        assert mention.method in {"gazetteer", "pattern", "crf"} and 0 < mention.confidence <= 1
+        assert mention.method in {"gazetteer", "pattern", "neural"} and 0 < mention.confidence <= 1

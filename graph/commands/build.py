@@ -20,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--out", default="output", help="output folder (default: output/)")
     build.add_argument("--format", dest="formats", action="append",
                        help="RDF serialisation to write (repeatable; default: turtle and trig)")
-    build.add_argument("--ner", default="crf", choices=["crf", "camel-bert", "none"],
-                       help="statistical recogniser added to gazetteer and patterns (default: crf)")
+    build.add_argument("--ner", default="neural", choices=["neural", "crf", "camel-bert", "none"],
+                       help="statistical recogniser added to gazetteer and patterns (default: neural)")
     build.add_argument("--jobs", type=int, default=1, help="extraction processes (default: 1)")
     build.add_argument("--top", type=int, default=300, help="nodes drawn in the HTML (default: 300)")
     build.add_argument("--no-html", action="store_true", help="skip the HTML pages")

@@ -1,6 +1,7 @@
 """Recognisers: one module each, one registry, one combination policy.
 
-The default chain is gazetteer, patterns and the shipped CRF model. Known
+The default chain is gazetteer, patterns and the shipped neural (BiLSTM-CRF)
+model; the linear CRF stays registered as "crf". Known
 names (gazetteer) win over patterns, patterns over the statistical model;
 the longer of two overlapping gazetteer/pattern spans wins, and a model span
 is kept only where nothing else was found. Every mention records the
@@ -22,9 +23,10 @@ RECOGNIZERS: dict[str, str] = {
     "gazetteer": "graph.recognize.gazetteer:GazetteerRecognizer",
     "pattern": "graph.recognize.patterns:PatternRecognizer",
     "crf": "graph.recognize.crf:CrfRecognizer",
+    "neural": "graph.recognize.neural:NeuralRecognizer",
     "camel-bert": "graph.recognize.camel_bert:CamelBertRecognizer",
 }
-DEFAULT_CHAIN = ("gazetteer", "pattern", "crf")
+DEFAULT_CHAIN = ("gazetteer", "pattern", "neural")
 _TIER = {"gazetteer": 3, "pattern": 2}
 _MODEL_MIN_CONFIDENCE = 0.5
 

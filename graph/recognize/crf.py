@@ -18,7 +18,7 @@ from graph.recognize.crf_features import (
 )
 
 __all__ = [
-    "CrfRecognizer", "ModelError", "MODEL_PATH", "TRIGGERS_PATH", "LEXICON_PATH", "CLUSTERS_PATH",
+    "CrfRecognizer", "ModelError", "mentions_from_tags", "MODEL_PATH", "TRIGGERS_PATH", "LEXICON_PATH", "CLUSTERS_PATH",
     "word_features", "sentence_features", "load_triggers",
 ]
 
@@ -63,22 +63,33 @@ class CrfRecognizer:
 
     def __call__(self, document: Document) -> list[Mention]:
         """Person, institution and place mentions (MISC spans are dropped)."""
-        from graph.conll import spans
+        sentences = [document.sentence_tokens(s.index) for s in document.sentences]
+        tagged = [self.tag_with_marginals([t.text for t in tokens]) for tokens in sentences]
+        return mentions_from_tags(document, sentences, tagged, "crf")
 
-        article = document.article
-        mentions = []
-        for sentence in document.sentences:
-            tokens = document.sentence_tokens(sentence.index)
-            tags, probs = self.tag_with_marginals([t.text for t in tokens])
-            for kind, begin, end in spans(tags):
-                if kind not in KIND_OF:
-                    continue
-                start, stop = tokens[begin].start, tokens[end - 1].end
-                confidence = round(sum(probs[begin:end]) / (end - begin), 4)
-                mentions.append(Mention(
-                    article.id, start, stop, article.text[start:stop], KIND_OF[kind],
-                    sentence.index, method="crf", confidence=confidence))
-        return sorted(mentions)
+
+def mentions_from_tags(document: Document, sentences: list, tagged: list, method: str) -> list[Mention]:
+    """Mentions from per-sentence ``(tags, marginals)``; confidence is the span's mean marginal.
+
+    MISC spans are dropped: the pipeline has no class for them.
+    """
+    from graph.conll import spans
+
+    article = document.article
+    mentions = []
+    for tokens, (tags, probs) in zip(sentences, tagged):
+        if not tokens:
+            continue
+        index = tokens[0].sentence
+        for kind, begin, end in spans(tags):
+            if kind not in KIND_OF:
+                continue
+            start, stop = tokens[begin].start, tokens[end - 1].end
+            confidence = round(sum(probs[begin:end]) / (end - begin), 4)
+            mentions.append(Mention(
+                article.id, start, stop, article.text[start:stop], KIND_OF[kind],
+                index, method=method, confidence=confidence))
+    return sorted(mentions)
 
 
 @lru_cache(maxsize=4)

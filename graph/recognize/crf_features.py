@@ -21,7 +21,7 @@ from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer
 from graph.text import clitic_variants, normalize_text, strip_proclitics
 
 __all__ = [
-    "sentence_features", "word_features", "load_triggers",
+    "sentence_features", "token_features", "word_features", "load_triggers", "clear_caches",
     "MODELS_DIR", "TRIGGERS_PATH", "LEXICON_PATH", "CLUSTERS_PATH",
 ]
 
@@ -50,12 +50,13 @@ def sentence_features(tokens: list[str]) -> list[list[str]]:
     lexicon = _phrase_tags(variants, _lexicon_phrases(), _prefixes("lexicon"), "L")
     n = len(tokens)
     out = []
-    for i, (own, _variants, ctx) in enumerate(words):
+    contexts = [_context(token) for token in tokens]
+    for i, (own, _variants, _base) in enumerate(words):
         feats = list(own)
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < n:
-                feats.extend(words[j][2][offset])
+                feats.extend(contexts[j][offset])
             else:
                 feats.append(f"{offset}BOS" if j < 0 else f"{offset}EOS")
         prev = words[i - 1][0][1] if i else "BOS"
@@ -71,6 +72,23 @@ def sentence_features(tokens: list[str]) -> list[list[str]]:
     return out
 
 
+def token_features(tokens: list[str]) -> list[tuple[tuple[str, ...], str, str]]:
+    """Per token: own word features (no window) and its gazetteer and lexicon phrase tags.
+
+    The neural tagger's discrete inputs: its BiLSTM sees the context, so the
+    CRF's window copies are left out. Phrase tags are ``""`` outside a phrase.
+
+    >>> own, gaz, lex = token_features(["في", "بغداد"])[1]
+    >>> "w=بغداد" in own, gaz.startswith("GB-"), lex.startswith("LB-")
+    (True, True, True)
+    """
+    words = [_word(token) for token in tokens]
+    variants = tuple(w[1] for w in words)
+    gazetteer = _phrase_tags(variants, _gazetteer_phrases(), _prefixes("gazetteer"), "G")
+    lexicon = _phrase_tags(variants, _lexicon_phrases(), _prefixes("lexicon"), "L")
+    return [(w[0], g, lex) for w, g, lex in zip(words, gazetteer, lexicon)]
+
+
 def word_features(token: str) -> tuple[str, ...]:
     """Features of one word on its own (cached): form, affixes, shape, lexicons.
 
@@ -78,6 +96,13 @@ def word_features(token: str) -> tuple[str, ...]:
     True
     """
     return _word(token)[0]
+
+
+def clear_caches() -> None:
+    """Forget the per-word feature caches (benchmarks start cold with it)."""
+    _word.cache_clear()
+    _context.cache_clear()
+    _zipf.cache_clear()
 
 
 def load_triggers(path: Path | None = None) -> dict[str, tuple[str, ...]]:
@@ -115,7 +140,7 @@ def _tsv_rows(path: Path):
 
 @lru_cache(maxsize=262144)
 def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
-    """(own features, clitic variants, context features by offset)."""
+    """(own features, clitic variants, feature values by key)."""
     norm = normalize_text(token) or token
     variants = clitic_variants(norm) or (norm,)
     procl, stem = _split_proclitics(norm, variants)
@@ -133,8 +158,14 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
         "sx2": stem[-2:], "n": str(min(len(stem), 8)),
     }
     own = ("bias", *(f"{k}={v}" for k, v in base.items()))
-    ctx = {off: tuple(f"{off}{k}={base[k]}" for k in keys) for off, keys in _WINDOW.items()}
-    return own, variants, ctx
+    return own, variants, base
+
+
+@lru_cache(maxsize=262144)
+def _context(token: str) -> dict[int, tuple[str, ...]]:
+    """The CRF's window features of a word, by offset (the neural tagger needs none)."""
+    base = _word(token)[2]
+    return {off: tuple(f"{off}{k}={base[k]}" for k in keys) for off, keys in _WINDOW.items()}
 
 
 def _split_proclitics(norm: str, variants: tuple[str, ...]) -> tuple[str, str]:

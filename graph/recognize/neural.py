@@ -1,0 +1,223 @@
+"""Neural named-entity recogniser: a BiLSTM-CRF over words, characters and CRF features.
+
+The model (``graph/models/ner_neural.pt``, CC BY-SA 4.0, see MODEL_CARD.md)
+holds the network weights and its vocabularies; its discrete inputs are the
+CRF's word features (:func:`graph.recognize.crf_features.token_features`),
+so it reads the same lexicon, cluster and gazetteer files. It tags
+raw tokens like :class:`graph.recognize.crf.CrfRecognizer` and is the
+default statistical recogniser. Torch runs on one thread at tag time.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from graph.records import Document, Mention
+from graph.recognize.crf_features import MODELS_DIR, token_features
+from graph.text import clitic_variants, normalize_text
+
+__all__ = ["NeuralRecognizer", "Encoder", "NEURAL_MODEL_PATH", "load_network", "save_network"]
+
+NEURAL_MODEL_PATH = MODELS_DIR / "ner_neural.pt"
+_MAX_CHARS = 20
+_BATCH_TOKENS = 4000
+_CACHE_SIZE = 262144
+_PAD, _UNK = "<pad>", "<unk>"
+
+
+class Encoder:
+    """Token strings → word, character and feature ids (cached per token string).
+
+    ``pre_words`` index the fixed PPMI/SVD vectors (looked up on the word,
+    then on its clitic-stripped variants).
+
+    >>> enc = Encoder([_PAD, _UNK, "بغداد"], [_PAD, _UNK, "ب"], [_PAD, "GB-LOC"], ["O", "B-LOC"], [_PAD, "بغداد"])
+    >>> enc.word_id("بغداد"), enc.word_id("دمشق"), enc.char_ids("بب"), enc.pre_id("وبغداد")
+    (2, 1, (2, 2), 1)
+    """
+
+    def __init__(self, words: list[str], chars: list[str], feats: list[str], tags: list[str],
+                 pre_words: list[str] = (_PAD,)):
+        self.words, self.chars, self.feats, self.tags = list(words), list(chars), list(feats), list(tags)
+        self.pre_words = list(pre_words)
+        self._pre = {w: i for i, w in enumerate(self.pre_words) if i}
+        self._word = {w: i for i, w in enumerate(self.words)}
+        self._char = {c: i for i, c in enumerate(self.chars)}
+        self._feat = {f: i for i, f in enumerate(self.feats)}
+        self.tag_index = {t: i for i, t in enumerate(self.tags)}
+        self._cache: dict[str, tuple] = {}
+
+    def clear_cache(self) -> None:
+        """Forget the per-token ids (benchmarks start cold with it)."""
+        self._cache.clear()
+
+    def word_id(self, token: str) -> int:
+        return self._word.get(word_key(token), 1)
+
+    def pre_id(self, token: str) -> int:
+        if not self._pre:
+            return 0
+        norm = word_key(token)
+        return next((self._pre[v] for v in (norm, *clitic_variants(norm)[1:]) if v in self._pre), 0)
+
+    def char_ids(self, token: str) -> tuple[int, ...]:
+        return tuple(self._char.get(c, 1) for c in char_key(token)) or (1,)
+
+    def encode(self, tokens: list[str]) -> tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...]]]:
+        """Word ids, char ids and feature ids of one sentence."""
+        words, chars, feats = [], [], []
+        for token, (own, gaz, lex) in zip(tokens, token_features(tokens)):
+            cached = self._cache.get(token)
+            if cached is None:
+                if len(self._cache) >= _CACHE_SIZE:  # a long-running build sees ever new words
+                    self._cache.clear()
+                ids = tuple(self._feat[f] for f in own if f in self._feat and not f.startswith("w="))
+                cached = self._cache[token] = ((self.word_id(token), self.pre_id(token)), self.char_ids(token), ids)
+            words.append(cached[0])
+            chars.append(cached[1])
+            feats.append(cached[2] + tuple(self._feat.get(f, 0) for f in (gaz, lex) if f))
+        return words, chars, feats
+
+    def batch(self, encoded: list[tuple]) -> tuple:
+        """Padded tensors ``words, chars, feats, lengths`` for encoded sentences."""
+        import torch
+
+        n, time = len(encoded), max(len(e[0]) for e in encoded)
+        width = max(len(c) for e in encoded for c in e[1])
+        slots = max(1, max(len(f) for e in encoded for f in e[2]))
+        words = np.zeros((n, time, 2), dtype=np.int64)
+        chars = np.zeros((n, time, width), dtype=np.int64)
+        feats = np.zeros((n, time, slots), dtype=np.int64)
+        for b, (w, c, f) in enumerate(encoded):
+            words[b, :len(w)] = w
+            for t, (ci, fi) in enumerate(zip(c, f)):
+                chars[b, t, :len(ci)] = ci
+                feats[b, t, :len(fi)] = fi
+        lengths = torch.tensor([len(e[0]) for e in encoded])
+        return torch.from_numpy(words), torch.from_numpy(chars), torch.from_numpy(feats), lengths
+
+
+def word_key(token: str) -> str:
+    """The normalised word the embedding is keyed on (clitics kept)."""
+    return normalize_text(token) or token
+
+
+def char_key(token: str) -> str:
+    """Characters the char CNN reads: the normalised word, long words cut in the middle."""
+    key = word_key(token)
+    return key if len(key) <= _MAX_CHARS else key[:_MAX_CHARS // 2] + key[-_MAX_CHARS // 2:]
+
+
+class NeuralRecognizer:
+    """Tag raw tokens with ``B-/I-`` PERS, ORG, LOC, MISC; turn spans into mentions.
+
+    >>> rec = NeuralRecognizer()                                       # doctest: +SKIP
+    >>> rec.tag_tokens(["قال", "الرئيس", "جورج", "بوش"])                # doctest: +SKIP
+    ['O', 'O', 'B-PERS', 'I-PERS']
+    """
+
+    method = "neural"
+
+    def __init__(self, model_path: str | Path | None = None):
+        import torch
+
+        torch.set_num_threads(1)
+        self.model_path = Path(model_path or NEURAL_MODEL_PATH).resolve()
+        self.network, self.encoder = load_network(str(self.model_path))
+
+    @classmethod
+    def from_network(cls, network, encoder: Encoder) -> "NeuralRecognizer":
+        """A recogniser over an in-memory network (training scores DEV with it)."""
+        self = cls.__new__(cls)
+        self.model_path, self.network, self.encoder = None, network, encoder
+        return self
+
+    def tag_tokens(self, tokens: list[str]) -> list[str]:
+        """Tags for one sentence of raw tokens (any length, any script)."""
+        return self.tag_with_marginals(tokens)[0]
+
+    def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
+        """Tags for each sentence; sentences are batched by length for speed."""
+        return [tags for tags, _ in self.tag_many(sentences, marginals=False)]
+
+    def tag_with_marginals(self, tokens: list[str]) -> tuple[list[str], list[float]]:
+        """Tags and the CRF marginal probability of each chosen tag."""
+        return self.tag_many([tokens])[0]
+
+    def tag_many(self, sentences: list[list[str]], marginals: bool = True) -> list[tuple[list[str], list[float]]]:
+        """Tags and marginals (empty lists when not asked) for many sentences, in input order."""
+        import torch
+
+        out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
+        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        for group in _groups(order, sentences):
+            encoded = [self.encoder.encode(list(sentences[i])) for i in group]
+            with torch.inference_mode():
+                best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=marginals)
+            names = self.encoder.tags
+            for row, i in enumerate(group):
+                n = len(sentences[i])
+                out[i] = ([names[t] for t in best[row, :n].tolist()],
+                          probs[row, :n].round(4).tolist() if marginals else [])
+        return out
+
+    def __call__(self, document: Document) -> list[Mention]:
+        """Person, institution and place mentions (MISC spans are dropped)."""
+        from graph.recognize.crf import mentions_from_tags
+
+        sentences = [document.sentence_tokens(s.index) for s in document.sentences]
+        tagged = self.tag_many([[t.text for t in tokens] for tokens in sentences])
+        return mentions_from_tags(document, sentences, tagged, self.method)
+
+
+def _groups(order: list[int], sentences) -> list[list[int]]:
+    groups, current, size = [], [], 0
+    for i in order:
+        if current and (size + len(sentences[i]) > _BATCH_TOKENS or len(current) >= 64):
+            groups.append(current)
+            current, size = [], 0
+        current.append(i)
+        size += len(sentences[i])
+    return groups + ([current] if current else [])
+
+
+def save_network(path: Path, network, encoder: Encoder) -> None:
+    """Write weights (float16) and vocabularies; the file appears only when complete."""
+    import torch
+
+    from graph.serialize import write_atomic
+
+    state = {k: (v.half() if v.is_floating_point() else v) for k, v in network.state_dict().items()}
+    payload = {"format": 1, "config": {k: v for k, v in network.config.items()},
+               "words": encoder.words, "chars": encoder.chars, "feats": encoder.feats,
+               "tags": encoder.tags, "pre_words": encoder.pre_words, "state": state}
+    buffer = io.BytesIO()  # a file name would end up inside the archive: same bytes need a buffer
+    torch.save(payload, buffer)
+    write_atomic(Path(path), buffer.getvalue())
+
+
+@lru_cache(maxsize=4)
+def load_network(path: str):
+    """``(network, encoder)`` from a model file, in eval mode (cached per path)."""
+    import torch
+
+    from graph.recognize.crf import ModelError
+    from graph.recognize.neural_model import BiLstmCrf
+
+    if not Path(path).is_file():
+        raise ModelError(
+            f"{path}: neural NER model not found; train it with `python -m graph train-ner --neural "
+            "--out graph/models/ner_neural.pt` (see graph/models/MODEL_CARD.md)")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+        network = BiLstmCrf(payload["config"])
+        network.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in payload["state"].items()})
+    except Exception as error:  # torch raises pickle, zip, key and shape errors alike
+        raise ModelError(f"{path}: cannot open neural NER model ({error}); retrain it with train-ner") from None
+    network.eval()
+    return network, Encoder(payload["words"], payload["chars"], payload["feats"], payload["tags"],
+                            payload.get("pre_words", [_PAD]))
