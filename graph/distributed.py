@@ -13,6 +13,7 @@ need no resolution; :func:`merge_partitions` joins them into one N-Quads).
 
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 from collections import deque
@@ -143,10 +144,11 @@ def _article_nquads(extractions: list[Extraction]) -> bytes:
     """Metadata and sentences of each article, one named graph each (no resolution needed)."""
     import pyoxigraph as ox
 
-    from graph.rdf import build_quads
+    from graph.rdf import iter_quads
     from graph.serialize import RdfExport
 
     if not extractions:
         return b""
-    export = RdfExport(build_quads(extractions, Resolution(entities=())), {})
-    return sorted_lines(ox.serialize(export.quads, format=ox.RdfFormat.N_QUADS))
+    buffer = io.BytesIO()
+    RdfExport(iter_quads(extractions, Resolution(entities=())), {}).copy_quads(ox.RdfFormat.N_QUADS, buffer)
+    return sorted_lines(buffer.getvalue())

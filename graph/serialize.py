@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -120,36 +123,57 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
 
 
 class RdfExport:
-    """Statements converted once to sorted Oxigraph quads, shared by every writer.
+    """Statements converted once to Oxigraph terms, shared by every writer, in one pass.
 
-    Built from ``(s, p, o, graph)`` rdflib tuples (:func:`graph.rdf.build_quads`)
-    or from an rdflib ``Dataset``. Triples sort by subject with ``rdf:type``
-    first, so Turtle groups each subject's statements under it; quads sort
-    by graph first for TriG.
+    Built from ``(s, p, o, graph)`` rdflib tuples that arrive graph by graph
+    (:func:`graph.rdf.iter_quads`) or from an rdflib ``Dataset``. Each named
+    graph is sorted and rendered as TriG and N-Quads into temporary files as
+    it arrives, so the build never holds every quad (an entity's description
+    repeats in the graph of every article naming it); only the union's
+    distinct triples are kept, sorted by subject with ``rdf:type`` first so
+    that Turtle groups each subject's statements under it.
     """
 
     def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str]):
         self._source = quads
         self.prefixes = dict(prefixes)
+        self._terms = _TermConverter()
+        self._trig = tempfile.TemporaryFile()
+        self._nquads = tempfile.TemporaryFile()
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> "RdfExport":
         bound = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
-        export = cls(dataset.quads((None, None, None, None)), bound)
-        export.prefixes = export.used_prefixes()
-        return export
-
-    @cached_property
-    def quads(self) -> list[ox.Quad]:
-        term = self._terms
-        quads = {ox.Quad(term(s), term(p), term(o), term(c)) for s, p, o, c in self._source}
-        self._source = ()
-        return sorted(quads, key=lambda q: (str(q.graph_name), *_triple_key(q)))
+        used = _namespaces(t for q in dataset.quads((None, None, None, None)) for t in q)
+        prefixes = {p: ns for p, ns in sorted(bound.items()) if any(n.startswith(ns) for n in used)}
+        graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
+        return cls(((s, p, o, g.identifier) for g in graphs for s, p, o in g), prefixes)
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
-        """The union graph: every distinct triple of every named graph."""
-        return sorted({q.triple for q in self.quads}, key=_triple_key)
+        """The union graph: every distinct triple of every named graph, sorted."""
+        union: set[ox.Triple] = set()
+        for name, group in groupby(self._source, key=itemgetter(3)):
+            term, graph = self._terms, self._terms(name)
+            triples = sorted({ox.Triple(term(s), term(p), term(o)) for s, p, o, _ in group}, key=_triple_key)
+            union.update(triples)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+            self._nquads.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
+            self._trig.write(b"".join(line for line in trig.splitlines(keepends=True)
+                                      if not line.startswith(b"@prefix")))
+        self._source = ()
+        return sorted(union, key=_triple_key)
+
+    def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
+        """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
+        self.triples  # noqa: B018 - renders the graphs
+        spool = self._trig if fmt == ox.RdfFormat.TRIG else self._nquads
+        spool.seek(0)
+        if fmt == ox.RdfFormat.TRIG:
+            out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()).encode())
+        shutil.copyfileobj(spool, out)
+        spool.seek(0, os.SEEK_END)
 
     @cached_property
     def union(self) -> Graph:
@@ -166,19 +190,12 @@ class RdfExport:
         return g
 
     def release(self) -> None:
-        """Drop the Oxigraph statements (the rdflib ``union`` stays), once every file is written."""
-        for name in ("quads", "triples", "_terms"):
-            self.__dict__.pop(name, None)
-
-    @cached_property
-    def _terms(self) -> "_TermConverter":
-        return _TermConverter()
-
-    def used_prefixes(self) -> dict[str, str]:
-        """The prefixes some IRI of the statements starts with."""
-        self.quads  # noqa: B018 - converts every term
-        used = self._terms.namespaces()
-        return {p: ns for p, ns in sorted(self.prefixes.items()) if any(n.startswith(ns) for n in used)}
+        """Drop the Oxigraph statements and files (the rdflib ``union`` stays)."""
+        self.triples  # noqa: B018 - so that nothing is rendered after release
+        self.__dict__.pop("triples", None)
+        self._terms = _TermConverter()
+        self._trig.close()
+        self._nquads.close()
 
 
 def as_export(source: RdfExport | Dataset) -> RdfExport:
@@ -200,11 +217,13 @@ class _TermConverter:
     def items(self):
         return self._seen.items()
 
-    def namespaces(self) -> set[str]:
-        """Every IRI (and datatype IRI) cut after its last ``/`` or ``#``."""
-        iris = {str(t) for t in self._seen if isinstance(t, URIRef)}
-        iris |= {str(t.datatype) for t in self._seen if isinstance(t, Literal) and t.datatype}
-        return {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
+
+
+def _namespaces(terms) -> set[str]:
+    """Every IRI (and datatype IRI) among ``terms``, cut after its last ``/`` or ``#``."""
+    iris = {str(t) for t in terms if isinstance(t, URIRef)}
+    iris |= {str(t.datatype) for t in terms if isinstance(t, Literal) and t.datatype}
+    return {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
 
 
 def _ox_term(term):
@@ -234,9 +253,12 @@ def _triple_key(statement) -> tuple[str, bool, str, str]:
 def _oxigraph_writer(fmt: ox.RdfFormat, union: bool, prefixed: bool = True) -> Callable:
     def write(source: RdfExport | Dataset, path: Path) -> None:
         export = as_export(source)
-        statements = export.triples if union else export.quads
         with atomic_path(path) as tmp:
-            ox.serialize(statements, str(tmp), format=fmt, prefixes=export.prefixes if prefixed else None)
+            if union:
+                ox.serialize(export.triples, str(tmp), format=fmt, prefixes=export.prefixes if prefixed else None)
+            else:
+                with open(tmp, "wb") as out:
+                    export.copy_quads(fmt, out)
 
     return write
 
