@@ -124,13 +124,16 @@ def _add_article(g: Graph, extraction: Extraction, resolution: Resolution, entit
         g.add((s, SCHEMA.isPartOf, a))
         g.add((s, SCHEMA.text, Literal(sentence.text, lang="ar")))
         g.add((s, ANKG.sentenceIndex, Literal(sentence.index)))
+    described = set()
     for mention in extraction.mentions:
         entity_id = resolution.denotes.get(mention)
         if entity_id is None:
             continue
         _add_mention(g, a, mention, entity_id, resolution.evidence.get(mention, ""))
-        g.add((a, SCHEMA.mentions, entity_iri(entity_id)))
-        _add_entity(g, entities[entity_id])
+        if entity_id not in described:  # once an article: a corpus gives an entity many aliases
+            described.add(entity_id)
+            g.add((a, SCHEMA.mentions, entity_iri(entity_id)))
+            _add_entity(g, entities[entity_id])
 
 
 def _add_metadata(g, a, article: Article, resolution: Resolution, extraction: Extraction) -> None:
