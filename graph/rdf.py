@@ -25,9 +25,11 @@ from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
 from graph.vocab import ANKG, CAMEO, ID, ORG, SCHEMA, SEM, WD
 
-__all__ = ["build_dataset", "build_quads", "iter_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
+__all__ = ["build_dataset", "iter_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
 Quad = tuple[Node, Node, Node, URIRef]
+_PREFIXES = (("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD), ("ankg", ANKG._NS), ("id", ID), ("schema", SCHEMA),
+             ("org", ORG), ("prov", PROV), ("sem", SEM), ("skos", SKOS), ("owl", OWL), ("wd", WD), ("cameo", CAMEO))
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
@@ -38,14 +40,9 @@ def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> 
     """All extractions and their resolution as an rdflib Dataset (one graph per article)."""
     dataset = Dataset()
     bind_prefixes(dataset)
-    for s, p, o, name in build_quads(extractions, resolution):
+    for s, p, o, name in iter_quads(extractions, resolution):
         dataset.graph(name).add((s, p, o))
     return dataset
-
-
-def build_quads(extractions: Sequence[Extraction], resolution: Resolution) -> list[Quad]:
-    """The same statements as :func:`build_dataset`, as plain ``(s, p, o, graph)`` tuples."""
-    return list(iter_quads(extractions, resolution))
 
 
 def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Iterator[Quad]:
@@ -75,9 +72,7 @@ def prefixes() -> dict[str, str]:
     >>> prefixes()["ankg"]
     'https://w3id.org/ankg/ont#'
     """
-    g = Graph(bind_namespaces="none")
-    bind_prefixes(g)
-    return {prefix: str(ns) for prefix, ns in sorted(g.namespaces())}
+    return {prefix: str(namespace) for prefix, namespace in sorted(_PREFIXES)}
 
 
 class _QuadSink:
@@ -91,9 +86,7 @@ class _QuadSink:
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
-    for prefix, namespace in (("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD), ("ankg", ANKG._NS), ("id", ID), ("schema", SCHEMA), ("org", ORG),
-                              ("prov", PROV), ("sem", SEM), ("skos", SKOS), ("owl", OWL), ("wd", WD),
-                              ("cameo", CAMEO)):
+    for prefix, namespace in _PREFIXES:
         g.bind(prefix, namespace, override=True)
 
 
