@@ -29,7 +29,8 @@ TAGS = ("O", "B-PERS", "I-PERS", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "
 _DIMS = ("word", "char", "filters", "feat", "hidden", "dropout")
 CORPUS_IDS = {"anercorp": 0, "newsfane": 1, "aqmar": 2, "wikifane": 3}
 SETTINGS = {"epochs": 25, "patience": 5, "batch": 16, "lr": 1e-3, "clip": 5.0, "word_dropout": 0.05,
-            "min_word": 2, "min_char": 2, "min_feat": 3, "pre_dim": 64, "average": 0.999, "seed": 13}
+            "min_word": 2, "min_char": 2, "min_feat": 3, "pre_dim": 64, "average": 0.999, "seed": 13,
+            "refit": False}
 
 
 def train_neural(out: Path, extra: list[str] = (), limit: int | None = None,
@@ -44,6 +45,8 @@ def train_neural(out: Path, extra: list[str] = (), limit: int | None = None,
     torch.manual_seed(opts["seed"])
     split = split_anercorp(load_corpus("anercorp", corpora_dir))
     data = [(s, 0) for s in (split.train[:limit] if limit else split.train)]
+    if opts["refit"]:
+        data += [(s, 0) for s in split.dev]
     for name in extra:
         data += [(s, CORPUS_IDS[name]) for s in load_extra([name], split.dev + split.test, corpora_dir)]
     pre_words, vectors = _vectors(split, opts, corpora_dir, limit)
@@ -95,6 +98,8 @@ def _fit(data: list[tuple[TaggedSentence, int]], dev: list[TaggedSentence], enco
 
     network = _new_network(encoder, vectors, opts)
     average = copy.deepcopy(network)
+    if opts["refit"]:
+        dev = []
     optimizer = torch.optim.Adam(network.parameters(), lr=opts["lr"])
     encoded = [encoder.encode(list(s.tokens)) for s, _ in data]
     rng = np.random.default_rng(opts["seed"])
@@ -102,6 +107,10 @@ def _fit(data: list[tuple[TaggedSentence, int]], dev: list[TaggedSentence], enco
     for epoch in range(1, opts["epochs"] + 1):
         began = time.perf_counter()
         loss = _epoch(network, average, optimizer, encoder, encoded, data, rng, opts, steps)
+        if not dev:
+            log(f"epoch {epoch}: loss {loss:.3f}, {time.perf_counter() - began:.0f} s")
+            best = average.state_dict()
+            continue
         scores = {}
         for name, candidate in (("raw", network), ("averaged", average)):
             candidate.eval()

@@ -88,10 +88,19 @@ def test_odd_input_gives_one_valid_tag_per_token(shipped):
     assert shipped.tag_tokens([]) == [] and shipped.tag_with_marginals([]) == ([], [])
 
 
-def test_batched_and_one_at_a_time_agree(shipped):
+def test_batched_and_one_at_a_time_agree_sentence_by_sentence():
+    plain = NeuralRecognizer(consistent=False)
     texts = ("وصل الوزير إلى بغداد أمس", "قال محمود عباس", "؟", "التقى بوتين وأردوغان في موسكو")
     sentences = [t.split() for t in texts]
-    assert shipped.tag_sentences(sentences) == [shipped.tag_tokens(s) for s in sentences]
+    assert plain.tag_sentences(sentences) == [plain.tag_tokens(s) for s in sentences]
+
+
+def test_a_name_tagged_once_is_tagged_again_nearby(shipped):
+    sentences = [["وقال", "رئيس", "نادي", "سلتيك", "إن", "الفريق", "جاهز"], ["واستعاد", "سلتيك", "توازنه"]]
+    assert shipped.tag_tokens(sentences[1]) == ["O", "O", "O"]
+    (first, _), (second, confidence) = shipped.tag_many(sentences)
+    assert first[3] == "B-ORG" and second == ["O", "B-ORG", "O"] and 0 < confidence[1] <= 1
+    assert NeuralRecognizer(consistent=False).tag_sentences(sentences)[1] == ["O", "O", "O"]
 
 
 def test_mentions_from_a_document(shipped):

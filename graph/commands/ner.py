@@ -40,6 +40,8 @@ def register(sub) -> None:
     train.add_argument("--epochs", type=int, default=None, help="neural: most epochs (best DEV epoch kept)")
     train.add_argument("--pre-dim", type=int, default=None, help="neural: size of the fixed PPMI/SVD vectors (0: none)")
     train.add_argument("--seed", type=int, default=None, help="neural: random seed")
+    train.add_argument("--refit", action="store_true",
+                       help="neural: train on TRAIN+DEV for exactly --epochs epochs (the count a DEV-selected run chose)")
     train.add_argument("--corpora", type=Path, default=None, help="corpora folder (default /work/shared/corpora)")
     train.add_argument("--extra", default="", help="extra corpora, comma-separated: newsfane,aqmar,wikifane")
     train.add_argument("--limit", type=int, default=None, help="use only the first N ANERcorp train sentences")
@@ -158,8 +160,8 @@ def _run_train(args) -> int:
     if args.neural:
         from graph.train_neural import train_neural
 
-        settings = {k: v for k, v in (("epochs", args.epochs), ("pre_dim", args.pre_dim), ("seed", args.seed))
-                    if v is not None}
+        settings = {k: v for k, v in (("epochs", args.epochs), ("pre_dim", args.pre_dim), ("seed", args.seed),
+                                      ("refit", args.refit or None)) if v is not None}
         report = train_neural(args.out, extra=extra, limit=args.limit, corpora_dir=args.corpora or CORPORA_DIR,
                               settings=settings, score=not args.no_score, log=log)
     else:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from graph.records import Document, Mention
+from graph.recognize.consistency import propagate_labels
 from graph.recognize.crf_features import MODELS_DIR, token_features
 from graph.text import clitic_variants, normalize_text
 
@@ -122,18 +123,19 @@ class NeuralRecognizer:
 
     method = "neural"
 
-    def __init__(self, model_path: str | Path | None = None):
+    def __init__(self, model_path: str | Path | None = None, consistent: bool = True):
         import torch
 
         torch.set_num_threads(1)
         self.model_path = Path(model_path or NEURAL_MODEL_PATH).resolve()
         self.network, self.encoder = load_network(str(self.model_path))
+        self.consistent = consistent
 
     @classmethod
-    def from_network(cls, network, encoder: Encoder) -> "NeuralRecognizer":
-        """A recogniser over an in-memory network (training scores DEV with it)."""
+    def from_network(cls, network, encoder: Encoder, consistent: bool = False) -> "NeuralRecognizer":
+        """A recogniser over an in-memory network (training scores DEV with it, sentence by sentence)."""
         self = cls.__new__(cls)
-        self.model_path, self.network, self.encoder = None, network, encoder
+        self.model_path, self.network, self.encoder, self.consistent = None, network, encoder, consistent
         return self
 
     def tag_tokens(self, tokens: list[str]) -> list[str]:
@@ -149,21 +151,29 @@ class NeuralRecognizer:
         return self.tag_many([tokens])[0]
 
     def tag_many(self, sentences: list[list[str]], marginals: bool = True) -> list[tuple[list[str], list[float]]]:
-        """Tags and marginals (empty lists when not asked) for many sentences, in input order."""
+        """Tags and marginals (empty lists when not asked) for many sentences, in input order.
+
+        The sentences are read as one text: with ``consistent``, a name
+        tagged in one is tagged at its other occurrences nearby
+        (:mod:`graph.recognize.consistency`).
+        """
         import torch
 
         out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        confidence = marginals or self.consistent
         for group in _groups(order, sentences):
             encoded = [self.encoder.encode(list(sentences[i])) for i in group]
             with torch.inference_mode():
-                best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=marginals)
+                best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=confidence)
             names = self.encoder.tags
             for row, i in enumerate(group):
                 n = len(sentences[i])
                 out[i] = ([names[t] for t in best[row, :n].tolist()],
-                          probs[row, :n].round(4).tolist() if marginals else [])
-        return out
+                          probs[row, :n].round(4).tolist() if confidence else [])
+        if self.consistent:
+            out = propagate_labels(sentences, out)
+        return out if marginals else [(tags, []) for tags, _ in out]
 
     def __call__(self, document: Document) -> list[Mention]:
         """Person, institution and place mentions (MISC spans are dropped)."""

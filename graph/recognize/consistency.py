@@ -1,0 +1,72 @@
+"""Label consistency: a name tagged in one sentence is tagged at its other nearby occurrences.
+
+News introduces a name with context ("شركة فولكسفاغن", "المدرب فينغر") and then
+repeats it bare, where a sentence-level tagger often misses it. Tagged names
+(normalised token sequences) of the sentences within ``window`` either side
+are looked for again in each sentence; an untagged occurrence takes the
+name's most frequent type and the confidence of its best tagged occurrence.
+Existing spans are never changed (Krishnan & Manning 2006 make the same
+observation; this is the simple, deterministic form of it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+from graph.conll import spans
+from graph.text import normalize_text
+
+__all__ = ["propagate_labels", "WINDOW"]
+
+WINDOW = 5
+Tagged = tuple[list[str], list[float]]
+
+
+def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], window: int = WINDOW) -> list[Tagged]:
+    """``tagged`` (tags and per-token confidence per sentence) with repeated names tagged too.
+
+    >>> sentences = [["شركة", "فولكسفاغن", "قالت"], ["باعت", "فولكسفاغن", "أمس"]]
+    >>> tagged = [(["O", "B-ORG", "O"], [1.0, 0.9, 1.0]), (["O", "O", "O"], [1.0, 0.6, 1.0])]
+    >>> [tags for tags, _ in propagate_labels(sentences, tagged)]
+    [['O', 'B-ORG', 'O'], ['O', 'B-ORG', 'O']]
+    """
+    keys = [tuple(normalize_text(t) or t for t in tokens) for tokens in sentences]
+    names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
+    out = []
+    for i, (key, (tags, probs)) in enumerate(zip(keys, tagged)):
+        nearby = [name for j in range(max(0, i - window), min(len(names), i + window + 1)) for name in names[j]]
+        out.append(_retag(key, list(tags), list(probs), _choose(nearby)) if nearby else (tags, probs))
+    return out
+
+
+def _names(key: tuple[str, ...], tags: list[str], probs: list[float]) -> list[tuple[tuple[str, ...], str, float]]:
+    return [(key[a:b], kind, sum(probs[a:b]) / (b - a)) for kind, a, b in spans(tags)]
+
+
+def _choose(nearby: list[tuple[tuple[str, ...], str, float]]) -> list[tuple[tuple[str, ...], str, float]]:
+    """Per name: its most frequent type (ties by name) and best confidence; longest names first."""
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    best: dict[tuple, float] = defaultdict(float)
+    for name, kind, confidence in nearby:
+        counts[name][kind] += 1
+        best[name, kind] = max(best[name, kind], confidence)
+    chosen = []
+    for name, kinds in counts.items():
+        kind = min(kinds, key=lambda k: (-kinds[k], k))
+        chosen.append((name, kind, round(best[name, kind], 4)))
+    return sorted(chosen, key=lambda c: (-len(c[0]), c[0], c[1]))
+
+
+def _retag(key: tuple[str, ...], tags: list[str], probs: list[float], names) -> Tagged:
+    n = len(key)
+    for name, kind, confidence in names:
+        size = len(name)
+        for a in range(n - size + 1):
+            if key[a:a + size] != name or any(t != "O" for t in tags[a:a + size]):
+                continue
+            if a + size < n and tags[a + size].startswith("I-"):
+                continue
+            tags[a:a + size] = [f"B-{kind}"] + [f"I-{kind}"] * (size - 1)
+            probs[a:a + size] = [confidence] * size
+    return tags, probs
