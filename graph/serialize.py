@@ -152,22 +152,34 @@ class RdfExport:
     @cached_property
     def triples(self) -> list[ox.Triple]:
         """The union graph: every distinct triple of every named graph, sorted."""
-        union: set[ox.Triple] = set()
+        terms = self._terms
+        return [ox.Triple(terms.ox(s), terms.ox(p), terms.ox(o)) for s, p, o in self._statements]
+
+    @cached_property
+    def _statements(self) -> list[tuple]:
+        """The union's distinct rdflib triples, sorted; renders each named graph on the way.
+
+        Statements are deduplicated and sorted as rdflib tuples with the
+        converter's cached sort keys: Oxigraph objects are made once per
+        quad written, not once per comparison.
+        """
+        union: set[tuple] = set()
+        terms = self._terms
         for name, group in groupby(self._source, key=itemgetter(3)):
-            term, graph = self._terms, self._terms(name)
-            triples = sorted({ox.Triple(term(s), term(p), term(o)) for s, p, o, _ in group}, key=_triple_key)
-            union.update(triples)
-            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+            graph = terms.ox(terms(name))
+            statements = sorted({(terms(s), terms(p), terms(o)) for s, p, o, _ in group}, key=terms.sort_key)
+            union.update(statements)
+            quads = [ox.Quad(terms.ox(s), terms.ox(p), terms.ox(o), graph) for s, p, o in statements]
             self._nquads.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
             trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
             self._trig.write(b"".join(line for line in trig.splitlines(keepends=True)
                                       if not line.startswith(b"@prefix")))
         self._source = ()
-        return sorted(union, key=_triple_key)
+        return sorted(union, key=terms.sort_key)
 
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
-        self.triples  # noqa: B018 - renders the graphs
+        self._statements  # noqa: B018 - renders the graphs
         spool = self._trig if fmt == ox.RdfFormat.TRIG else self._nquads
         spool.seek(0)
         if fmt == ox.RdfFormat.TRIG:
@@ -182,17 +194,16 @@ class RdfExport:
         g = Graph(store="SimpleMemory")
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
-        triples = self.triples
-        native = {ox_term: rdf_term for rdf_term, ox_term in self._terms.items()}
         add = g.store.add
-        for triple in triples:
-            add((native[triple.subject], native[triple.predicate], native[triple.object]), g)
+        for statement in self._statements:
+            add(statement, g)
         return g
 
     def release(self) -> None:
         """Drop the Oxigraph statements and files (the rdflib ``union`` stays)."""
-        self.triples  # noqa: B018 - so that nothing is rendered after release
+        self._statements  # noqa: B018 - so that nothing is rendered after release
         self.__dict__.pop("triples", None)
+        self.__dict__.pop("_statements", None)
         self._terms = _TermConverter()
         self._trig.close()
         self._nquads.close()
@@ -203,20 +214,37 @@ def as_export(source: RdfExport | Dataset) -> RdfExport:
 
 
 class _TermConverter:
-    """rdflib terms to Oxigraph terms, memoised: IRIs and predicates repeat."""
+    """rdflib terms to Oxigraph terms and sort keys, memoised: IRIs and predicates repeat.
+
+    Calling it gives the *canonical* rdflib term, the first one seen for its
+    Oxigraph term, so that terms rdflib tells apart and RDF does not ("x"
+    and "x"^^xsd:string) deduplicate as one statement.
+    """
 
     def __init__(self):
         self._seen: dict = {}
+        self._canonical: dict = {}
+        self._info: dict = {}
 
     def __call__(self, term):
         found = self._seen.get(term)
         if found is None:
-            found = self._seen[term] = _ox_term(term)
+            converted = _ox_term(term)
+            found = self._seen[term] = self._canonical.setdefault(converted, term)
+            if found is term:
+                self._info[term] = (converted, str(converted), str(term))
         return found
 
-    def items(self):
-        return self._seen.items()
+    def ox(self, canonical):
+        """The Oxigraph term of a canonical term."""
+        return self._info[canonical][0]
 
+    def sort_key(self, statement: tuple) -> tuple[str, bool, str, str]:
+        """Subject, ``rdf:type`` first, predicate, object: Turtle groups each subject's statements."""
+        subject, predicate, obj = statement
+        info = self._info
+        iri = info[predicate][2]
+        return info[subject][1], iri != _RDF_TYPE, iri, info[obj][1]
 
 
 def _namespaces(terms) -> set[str]:
@@ -243,11 +271,6 @@ def _ox_term(term):
 
 
 _RDF_TYPE = str(RDF.type)
-
-
-def _triple_key(statement) -> tuple[str, bool, str, str]:
-    predicate = statement.predicate.value
-    return str(statement.subject), predicate != _RDF_TYPE, predicate, str(statement.object)
 
 
 def _oxigraph_writer(fmt: ox.RdfFormat, union: bool, prefixed: bool = True) -> Callable:

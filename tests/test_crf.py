@@ -124,3 +124,11 @@ def test_features_are_cached_per_word():
     sentence_features(["بغداد", "بغداد", "بغداد"])
     info = crf_features._word.cache_info()
     assert info.misses == 1 and info.hits == 2
+
+
+def test_word_frequency_shortcut_agrees_with_wordfreq():
+    from wordfreq import zipf_frequency
+
+    keys = sorted(crf_features._arabic_frequencies())
+    words = [*keys[::300], "بغداد2006", "١٢٣", "مُحَمَّد", "فولكسفاغن", "كلمةلاتوجد", "abc", "ـــ"]
+    assert [crf_features._zipf(w) for w in words] == [zipf_frequency(w, "ar") for w in words]

@@ -144,3 +144,19 @@ def test_seed_output_loads_into_pyoxigraph_and_rapper(tmp_path):
             assert isomorphic(_parse(path, name), expected)
         if shutil.which("rapper") and name in RAPPER_FORMATS:
             assert _rapper_count(path, RAPPER_FORMATS[name]) == _statements(path, name), name
+
+
+def test_terms_rdf_calls_equal_are_written_once(tmp_path):
+    """"x" and "x"^^xsd:string are one RDF term: one statement, in N-Quads and in the union."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from graph.serialize import RdfExport
+
+    s, p, g = URIRef("http://example.org/s"), URIRef("http://example.org/p"), URIRef("http://example.org/g")
+    quads = [(s, p, Literal("x"), g), (s, p, Literal("x", datatype=XSD.string), g), (s, p, Literal("y"), g)]
+    export = RdfExport(iter(quads), {})
+    with open(tmp_path / "out.nq", "wb") as out:
+        export.copy_quads(ox.RdfFormat.N_QUADS, out)
+    assert len((tmp_path / "out.nq").read_bytes().splitlines()) == 2
+    assert len(export.triples) == len(export.union) == 2
