@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -64,8 +64,9 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
     """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``.
 
     Later stages read sentences, mentions, roles and events, never tokens:
-    ``keep_tokens=False`` drops them as each article arrives, which is most of
-    an extraction's memory.
+    ``keep_tokens=False`` drops them where each article is extracted (in the
+    worker, so they are never sent back), which is most of an extraction's
+    memory.
     """
     items = list(items)
     articles = [i for i in items if isinstance(i, Article)]
@@ -73,19 +74,14 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
     bar = tqdm(total=len(articles), desc="articles", unit="art", file=sys.stderr,
                disable=len(articles) < _PROGRESS_FROM)
     extractions = []
-    for article, result in map_extractions(articles, chain, jobs=jobs, **engine):
+    for article, result in map_extractions(articles, chain, jobs=jobs, keep_tokens=keep_tokens, **engine):
         bar.update()
         if isinstance(result, Extraction):
-            extractions.append(result if keep_tokens else _without_tokens(result))
+            extractions.append(result if keep_tokens else result.without_tokens())
         else:
             skipped.append(Skipped(article.source or article.id, result))
     bar.close()
     return extractions, sorted(skipped)
-
-
-def _without_tokens(extraction: Extraction) -> Extraction:
-    document = replace(extraction.document, tokens=())
-    return Extraction(document, extraction.mentions, extraction.roles, extraction.events, len(extraction.document.tokens))
 
 
 def resolve_all(extractions: Sequence[Extraction]) -> Resolution:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
@@ -247,6 +247,12 @@ class Extraction:
     @property
     def article(self) -> Article:
         return self.document.article
+
+    def without_tokens(self) -> "Extraction":
+        """The same extraction without the document's tokens: later stages never read them,
+        and they are most of an extraction's memory and of the cost of sending it between processes."""
+        return replace(self, document=replace(self.document, tokens=()),
+                       token_count=self.token_count or len(self.document.tokens))
 
 
 @dataclass(frozen=True, order=True)

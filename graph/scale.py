@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: int = 1, engine: str = "local",
                     scheduler=None, cache_dir: str | Path | ExtractionCache | None = None,
-                    partition_dir: str | Path | None = None) -> Iterator[tuple[Article, Extraction | str]]:
+                    partition_dir: str | Path | None = None,
+                    keep_tokens: bool = True) -> Iterator[tuple[Article, Extraction | str]]:
     """Extract every article; yield ``(article, extraction or reason it failed)`` in input order.
 
     ``jobs`` > 1 runs on that many local processes (or Dask workers of a
@@ -42,6 +43,8 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
     ``tcp://10.0.0.5:8786`` or a ``distributed.Client``) runs on a cluster
     and writes per-partition files to ``partition_dir`` when given. With
     ``cache_dir``, articles already extracted are read back, not recomputed.
+    ``keep_tokens=False`` lets local workers drop the documents' tokens
+    before sending results back (the cache keeps whole extractions).
 
     >>> from graph.records import Article
     >>> [reason for _, reason in map_extractions([Article("e", "   ")], ("gazetteer",))]
@@ -58,7 +61,7 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
 
         run = partial(dask_map, chain=chain, jobs=jobs, scheduler=scheduler, partition_dir=partition_dir)
     else:
-        run = partial(local_map, chain=chain, jobs=jobs)
+        run = partial(local_map, chain=chain, jobs=jobs, keep_tokens=keep_tokens or cache is not None)
     if cache is None:
         yield from _in_order(articles, run)
         return
@@ -66,16 +69,17 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
     log.info("extraction cache %s: %d hits, %d computed", cache.root, cache.hits, cache.stored)
 
 
-def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1) -> Iterator[Extraction | str]:
+def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1,
+              keep_tokens: bool = True) -> Iterator[Extraction | str]:
     """Results in input order, on this process or a pool of ``jobs`` spawned processes."""
     if jobs <= 1:
-        yield from (extract_or_reason(article, chain) for article in articles)
+        yield from (extract_or_reason(article, chain, keep_tokens) for article in articles)
         return
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
     window: deque = deque()
     try:
         for batch in batched(articles, BATCH):
-            window.append((batch, pool.submit(extract_batch, batch, chain)))
+            window.append((batch, pool.submit(extract_batch, batch, chain, keep_tokens)))
             if len(window) >= jobs * _WINDOW_PER_JOB:
                 yield from _result(*window.popleft())
         while window:
@@ -84,12 +88,13 @@ def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def extract_batch(articles: Sequence[Article], chain: tuple[str, ...]) -> list[Extraction | str]:
+def extract_batch(articles: Sequence[Article], chain: tuple[str, ...],
+                  keep_tokens: bool = True) -> list[Extraction | str]:
     """One task of a worker: a few articles, to spread the cost of sending work."""
-    return [extract_or_reason(article, chain) for article in articles]
+    return [extract_or_reason(article, chain, keep_tokens) for article in articles]
 
 
-def extract_or_reason(article: Article, chain: Sequence[str]) -> Extraction | str:
+def extract_or_reason(article: Article, chain: Sequence[str], keep_tokens: bool = True) -> Extraction | str:
     """An extraction, or why the article failed: one bad article never stops a build.
 
     Errors the pipeline raises on purpose are reported as they are; any other
@@ -98,7 +103,8 @@ def extract_or_reason(article: Article, chain: Sequence[str]) -> Extraction | st
     from graph.pipeline import extract_article
 
     try:
-        return extract_article(article, tuple(chain))
+        extraction = extract_article(article, tuple(chain))
+        return extraction if keep_tokens else extraction.without_tokens()
     except GraphError as error:
         return f"{type(error).__name__}: {error}"
     except RecursionError:

@@ -51,6 +51,15 @@ def test_local_pool_gives_the_single_process_result(mixed, single):
     assert list(map_extractions(iter(mixed), CHAIN, jobs=2)) == single
 
 
+def test_workers_can_drop_tokens_before_sending_results_back(mixed, single):
+    lean = list(map_extractions(iter(mixed), CHAIN, jobs=2, keep_tokens=False))
+    expected = [(a, r.without_tokens() if not isinstance(r, str) else r) for a, r in single]
+    assert lean == expected
+    kept = [r for _, r in lean if not isinstance(r, str)]
+    assert all(r.document.tokens == () and r.token_count > 0 for r in kept)
+    assert [r.without_tokens() for r in kept] == kept
+
+
 def test_map_accepts_a_lazy_stream(mixed, single):
     stream = (a for a in mixed)
     first = next(map_extractions(stream, CHAIN))
