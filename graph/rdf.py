@@ -60,9 +60,9 @@ def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Ite
         g = _QuadSink(article_iri(article.id), quads)
         _add_article(g, extraction, resolution, entities)
         for node in events.get(article.id, ()):
-            _add_event(g, node, entities)
+            _add_event(g, node, entities, article.id)
         for node in roles.get(article.id, ()):
-            _add_role(g, node, entities)
+            _add_role(g, node, entities, article.id)
         yield from quads
 
 
@@ -189,7 +189,9 @@ def _add_entity(g: Graph, entity: Entity) -> None:
         g.add((e, ANKG.jurisdiction, entity_iri(entity.qualifier)))
 
 
-def _add_event(g: Graph, node: EventNode, entities: dict) -> None:
+def _add_event(g: Graph, node: EventNode, entities: dict, article_id: str) -> None:
+    """The event as this article's graph states it: derived from this article only, so
+    an event reported by K articles costs K statements of provenance, not K²."""
     e = event_iri(node.id)
     for cls in (ANKG[node.kind.value], ANKG.Event, SCHEMA.Event):
         g.add((e, RDF.type, cls))
@@ -199,8 +201,7 @@ def _add_event(g: Graph, node: EventNode, entities: dict) -> None:
         g.add((ANKG[node.kind.value], SKOS.closeMatch, CAMEO[cameo]))
     for mention in node.mentions:
         g.add((e, ANKG.trigger, Literal(mention.trigger, lang="ar")))
-    for article_id in node.articles:
-        g.add((e, PROV.wasDerivedFrom, article_iri(article_id)))
+    g.add((e, PROV.wasDerivedFrom, article_iri(article_id)))
     _add_date(g, e, node.date)
     for place in node.places:
         if place in entities:
@@ -226,7 +227,7 @@ def _add_date(g: Graph, e: URIRef, date: DateValue | None) -> None:
         g.add((e, ANKG.dateText, Literal(date.text, lang="ar")))
 
 
-def _add_role(g: Graph, node: RoleNode, entities: dict) -> None:
+def _add_role(g: Graph, node: RoleNode, entities: dict, article_id: str) -> None:
     if node.person not in entities:
         return
     m = ID[f"membership/{_slug(node.id)}"]
@@ -241,8 +242,7 @@ def _add_role(g: Graph, node: RoleNode, entities: dict) -> None:
         g.add((m, ORG.organization, entity_iri(node.organization)))
     if node.attested:
         g.add((m, ANKG.attestedOn, Literal(node.attested, datatype=XSD.date)))
-    for article_id in node.articles:
-        g.add((m, PROV.wasDerivedFrom, article_iri(article_id)))
+    g.add((m, PROV.wasDerivedFrom, article_iri(article_id)))
 
 
 def _by_article(nodes, articles_of) -> dict[str, list]:

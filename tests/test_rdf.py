@@ -1,0 +1,31 @@
+"""RDF statements per article graph: provenance that stays linear in the articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rdflib.namespace import PROV
+
+from graph.pipeline import extract_article, resolve_all
+from graph.rdf import article_iri, build_dataset, event_iri
+from graph.records import Article
+from graph.serialize import union_graph
+
+CHAIN = ("gazetteer", "pattern")
+REPORTS = ("عقد مجلس الأمن الدولي اجتماعا في نيويورك يوم الأربعاء لبحث مكافحة الإرهاب.",
+           "وكان مجلس الأمن الدولي قد عقد اجتماعا في نيويورك يوم الأربعاء حول مكافحة الإرهاب.",
+           "وذكرت مصادر أن مجلس الأمن الدولي عقد اجتماعا في نيويورك يوم الأربعاء.")
+
+
+def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_graph():
+    extractions = [extract_article(Article(id=f"a{i}", text=t, published=dt.date(2018, 7, 4)), CHAIN)
+                   for i, t in enumerate(REPORTS)]
+    resolution = resolve_all(extractions)
+    (node,) = [n for n in resolution.events if len(n.articles) == len(REPORTS)]
+    dataset = build_dataset(extractions, resolution)
+    event = event_iri(node.id)
+    for article_id in node.articles:
+        graph = dataset.graph(article_iri(article_id))
+        assert set(graph.objects(event, PROV.wasDerivedFrom)) == {article_iri(article_id)}
+    union = union_graph(dataset)
+    assert set(union.objects(event, PROV.wasDerivedFrom)) == {article_iri(a) for a in node.articles}
