@@ -161,16 +161,15 @@ class NeuralRecognizer:
 
         out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
-        confidence = marginals or self.consistent
         for group in _groups(order, sentences):
             encoded = [self.encoder.encode(list(sentences[i])) for i in group]
             with torch.inference_mode():
-                best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=confidence)
+                best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=marginals)
             names = self.encoder.tags
             for row, i in enumerate(group):
                 n = len(sentences[i])
                 out[i] = ([names[t] for t in best[row, :n].tolist()],
-                          probs[row, :n].round(4).tolist() if confidence else [])
+                          probs[row, :n].round(4).tolist() if marginals else [1.0] * n)
         if self.consistent:
             out = propagate_labels(sentences, out)
         return out if marginals else [(tags, []) for tags, _ in out]
