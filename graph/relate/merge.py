@@ -175,39 +175,66 @@ class _Facts:
 
 @dataclass
 class _Cluster:
+    """Mentions merged so far, with the distinct values ``accepts`` compares against.
+
+    An event told by K articles gathers K members; checking a candidate
+    against every member made merging quadratic in K. The checks only need
+    the distinct dates, publication days, quotations, person sets and place
+    sets, which stay few, and the union of participants.
+    """
+
     kind: EventKind
     members: list[_Facts] = field(default_factory=list)
+    kinds: set[EventKind] = field(default_factory=set)
+    series: bool = False
+    dates: set = field(default_factory=set)
+    published: set = field(default_factory=set)
+    quotes: set[str] = field(default_factory=set)
+    person_sets: set[frozenset] = field(default_factory=set)
+    bilateral_person_sets: set[frozenset] = field(default_factory=set)
+    place_sets: set[frozenset] = field(default_factory=set)
+    participants: set[str] = field(default_factory=set)
 
     def accepts(self, facts: _Facts) -> bool:
         event = facts.event
         if event.kind is not self.kind and not self._same_gathering(facts):
             return False
-        if facts.series or any(m.series for m in self.members):
+        if facts.series or self.series:
             return False  # "اجتماعات" held over time are not the one meeting told elsewhere
-        if not all(dates_compatible(m.event.date, event.date) for m in self.members):
+        if not all(dates_compatible(date, event.date) for date in self.dates):
             return False
-        if self.kind is EventKind.STATEMENT and any(_far_apart(m.published, facts.published) for m in self.members):
+        if self.kind is EventKind.STATEMENT and any(_far_apart(day, facts.published) for day in self.published):
             return False  # undated remarks reported months apart are different remarks
-        quotes = {m.event.quotation for m in self.members if m.event.quotation}
-        if event.quotation and quotes and event.quotation not in quotes:
+        if event.quotation and self.quotes and event.quotation not in self.quotes:
             return False
-        for member in self.members:
-            if (member.bilateral or facts.bilateral) and member.persons != facts.persons:
-                return False
-        if any(facts.places and m.places and (not set(facts.places) & set(m.places) or self.kind is EventKind.VISIT
-                                              and set(facts.places) != set(m.places)) for m in self.members):
+        if (facts.bilateral and self.person_sets - {facts.persons}) or self.bilateral_person_sets - {facts.persons}:
+            return False
+        places = set(facts.places)
+        if places and any(held and (not places & held or self.kind is EventKind.VISIT and places != held)
+                          for held in self.place_sets):
             return False  # New York and Rabat are two events; a visit to Kuwait is one stop of a tour
-        shared_place = any(set(facts.places) & set(m.places) for m in self.members)
-        shared_actor = any(set(facts.participants) & set(m.participants) for m in self.members)
-        return shared_place or shared_actor
+        shared_place = any(places & held for held in self.place_sets)
+        return shared_place or bool(self.participants.intersection(facts.participants))
 
     def _same_gathering(self, facts: _Facts) -> bool:
         """A meeting joins a conference (and back) only at a shared place."""
-        kinds = {m.event.kind for m in self.members} | {facts.event.kind}
-        return kinds <= _NAMED_BOTH_WAYS and any(set(facts.places) & set(m.places) for m in self.members)
+        return (self.kinds | {facts.event.kind}) <= _NAMED_BOTH_WAYS and any(
+            set(facts.places) & held for held in self.place_sets)
 
     def add(self, facts: _Facts) -> None:
         self.members.append(facts)
+        self.kinds.add(facts.event.kind)
+        self.series = self.series or facts.series
+        self.dates.add(facts.event.date)
+        if facts.published is not None:
+            self.published.add(facts.published)
+        if facts.event.quotation:
+            self.quotes.add(facts.event.quotation)
+        self.person_sets.add(facts.persons)
+        if facts.bilateral:
+            self.bilateral_person_sets.add(facts.persons)
+        self.place_sets.add(frozenset(facts.places))
+        self.participants.update(facts.participants)
 
     def _kind(self) -> EventKind:
         kinds = Counter(m.event.kind for m in self.members)
