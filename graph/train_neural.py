@@ -54,7 +54,7 @@ def train_neural(out: Path, extra: list[str] = (), limit: int | None = None,
     log(f"training on {len(data)} sentences, {sum(len(s.tokens) for s, _ in data)} tokens; "
         f"vocab {len(encoder.words)} words, {len(encoder.chars)} chars, {len(encoder.feats)} features")
     began = time.perf_counter()
-    network = _fit(data, split.dev, encoder, vectors, opts, log)
+    network = _fit(data, [] if opts["refit"] else split.dev, encoder, vectors, opts, log)
     seconds = time.perf_counter() - began
     out = Path(out)
     save_network(out, network, encoder)
@@ -88,7 +88,8 @@ def build_encoder(sentences: list[TaggedSentence], opts: dict = SETTINGS, pre_wo
 
 def _fit(data: list[tuple[TaggedSentence, int]], dev: list[TaggedSentence], encoder: Encoder,
          vectors: np.ndarray, opts: dict, log):
-    """Adam epochs; returns the best DEV network among the raw and the averaged weights.
+    """Adam epochs; returns the best DEV network among the raw and the averaged weights
+    (without DEV, a refit: the averaged weights after the last epoch).
 
     An exponential moving average of the weights (per batch) is scored on
     DEV beside the raw weights each epoch: it smooths the epoch-to-epoch
@@ -98,8 +99,6 @@ def _fit(data: list[tuple[TaggedSentence, int]], dev: list[TaggedSentence], enco
 
     network = _new_network(encoder, vectors, opts)
     average = copy.deepcopy(network)
-    if opts["refit"]:
-        dev = []
     optimizer = torch.optim.Adam(network.parameters(), lr=opts["lr"])
     encoded = [encoder.encode(list(s.tokens)) for s, _ in data]
     rng = np.random.default_rng(opts["seed"])

@@ -45,14 +45,11 @@ def sentence_features(tokens: list[str]) -> list[list[str]]:
     >>> "w=بغداد" in feats[1] and "-1w=في" in feats[1]
     True
     """
-    words = [_word(token) for token in tokens]
-    variants = tuple(w[1] for w in words)
-    gazetteer = _phrase_tags(variants, _gazetteer_phrases(), _prefixes("gazetteer"), "G")
-    lexicon = _phrase_tags(variants, _lexicon_phrases(), _prefixes("lexicon"), "L")
+    rows = token_features(tokens)
     n = len(tokens)
     out = []
     contexts = [_context(token) for token in tokens]
-    for i, (own, _variants, _base) in enumerate(words):
+    for i, (own, _gaz, _lex) in enumerate(rows):
         feats = list(own)
         for offset in (-2, -1, 1, 2):
             j = i + offset
@@ -60,15 +57,12 @@ def sentence_features(tokens: list[str]) -> list[list[str]]:
                 feats.extend(contexts[j][offset])
             else:
                 feats.append(f"{offset}BOS" if j < 0 else f"{offset}EOS")
-        prev = words[i - 1][0][1] if i else "BOS"
+        prev = rows[i - 1][0][1] if i else "BOS"
         feats.append(f"bi={prev}|{own[1]}")
         for offset in (-1, 0, 1):
             j = i + offset
             if 0 <= j < n:
-                if gazetteer[j]:
-                    feats.append(f"{offset}{gazetteer[j]}")
-                if lexicon[j]:
-                    feats.append(f"{offset}{lexicon[j]}")
+                feats.extend(f"{offset}{tag}" for tag in rows[j][1:] if tag)
         out.append(feats)
     return out
 
