@@ -137,3 +137,15 @@ def test_summary_names_what_was_built(tmp_path):
     assert result.returncode == 3, result.stderr
     assert "Articles read: 1" in result.stdout and "skipped: 1" in result.stdout and "bad.txt" in result.stdout
     assert "Most central actors" in result.stdout and "Triples:" in result.stdout
+
+
+def test_a_build_collects_garbage_rarely_and_restores_the_collector_after():
+    import gc
+
+    from graph.pipeline import fewer_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections():
+        assert gc.get_threshold()[0] > 100 * before[0]
+        raise RuntimeError("a failed build")
+    assert gc.get_threshold() == before
