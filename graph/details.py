@@ -139,7 +139,7 @@ def _mention_sources(g: Graph, node: URIRef) -> list[dict]:
         by_article.setdefault(article, []).append((mention, sentence))
     heads = sorted(((_article_source(g, article, "", -1), article) for article in by_article),
                    key=lambda pair: (_order(pair[0]), str(pair[1])))
-    seen = {}
+    seen, last = {}, ()
     for head, article in heads:
         if len(seen) >= MAX_SOURCES and _order(head)[:2] > last[:2]:
             break

@@ -14,22 +14,51 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from functools import lru_cache
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib import namespace as rdflib_namespaces
 
+from graph import vocab
 from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
-from graph.vocab import ANKG, CAMEO, ID, ORG, SCHEMA, SEM, WD
 
 __all__ = ["build_dataset", "iter_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
-Quad = tuple[Node, Node, Node, URIRef]
-_PREFIXES = (("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD), ("ankg", ANKG._NS), ("id", ID), ("schema", SCHEMA),
-             ("org", ORG), ("prov", PROV), ("sem", SEM), ("skos", SKOS), ("owl", OWL), ("wd", WD), ("cameo", CAMEO))
+Quad = ox.Quad
+
+
+class _Terms:
+    """A namespace's IRIs as Oxigraph terms: ``ANKG.Person`` here is ``vocab.ANKG.Person`` in Rust.
+
+    Statements are made by the million, and Oxigraph terms are cheap to make,
+    hash and sort where rdflib's are Python objects; closed namespaces still
+    raise on a typo. Attribute look-ups are kept, items (open-ended, such as
+    article IRIs) are not.
+    """
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = ox.NamedNode(str(self._namespace[name]))
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(self._namespace[name]))
+
+
+_RDFLIB_PREFIXES = (("rdf", rdflib_namespaces.RDF), ("rdfs", rdflib_namespaces.RDFS), ("xsd", rdflib_namespaces.XSD),
+                    ("ankg", vocab.ANKG._NS), ("id", vocab.ID), ("schema", vocab.SCHEMA), ("org", vocab.ORG),
+                    ("prov", rdflib_namespaces.PROV), ("sem", vocab.SEM), ("skos", rdflib_namespaces.SKOS),
+                    ("owl", rdflib_namespaces.OWL), ("wd", vocab.WD), ("cameo", vocab.CAMEO))
+RDF, RDFS, XSD, OWL, SKOS, PROV = (_Terms(getattr(rdflib_namespaces, n)) for n in ("RDF", "RDFS", "XSD", "OWL", "SKOS", "PROV"))
+ANKG, SCHEMA, ORG, WD, CAMEO = (_Terms(getattr(vocab, n)) for n in ("ANKG", "SCHEMA", "ORG", "WD", "CAMEO"))
+_ID = str(vocab.ID)
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
@@ -38,18 +67,21 @@ _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
 
 def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> Dataset:
     """All extractions and their resolution as an rdflib Dataset (one graph per article)."""
+    from graph.serialize import rdflib_terms
+
     dataset = Dataset()
     bind_prefixes(dataset)
-    for s, p, o, name in iter_quads(extractions, resolution):
-        dataset.graph(name).add((s, p, o))
+    terms = rdflib_terms()
+    for quad in iter_quads(extractions, resolution):
+        dataset.graph(terms(quad.graph_name)).add((terms(quad.subject), terms(quad.predicate), terms(quad.object)))
     return dataset
 
 
 def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Iterator[Quad]:
-    """The statements article by article, as they are made.
+    """The statements article by article (Oxigraph quads), as they are made.
 
-    Tuples cost a fraction of an rdflib store's indexes, and a consumer that
-    converts them as they come (the Oxigraph writers) never holds them all.
+    A consumer that writes them as they come (the Oxigraph writers) never
+    holds them all.
     """
     entities = {e.id: e for e in resolution.entities}
     events = _by_article(resolution.events, lambda n: n.articles)
@@ -57,7 +89,7 @@ def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Ite
     for extraction in sorted(extractions, key=lambda x: x.article.id):
         article = extraction.article
         quads: list[Quad] = []
-        g = _QuadSink(article_iri(article.id), quads)
+        g = _QuadSink(_article_node(article.id), quads)
         _add_article(g, extraction, resolution, entities)
         for node in events.get(article.id, ()):
             _add_event(g, node, entities, article.id)
@@ -72,21 +104,21 @@ def prefixes() -> dict[str, str]:
     >>> prefixes()["ankg"]
     'https://w3id.org/ankg/ont#'
     """
-    return {prefix: str(namespace) for prefix, namespace in sorted(_PREFIXES)}
+    return {prefix: str(namespace) for prefix, namespace in sorted(_RDFLIB_PREFIXES)}
 
 
 class _QuadSink:
     """Stands in for an rdflib graph: ``add`` appends a quad in graph ``name``."""
 
-    def __init__(self, name: URIRef, quads: list[Quad]):
+    def __init__(self, name: ox.NamedNode, quads: list[Quad]):
         self.name, self.quads = name, quads
 
     def add(self, triple: tuple) -> None:
-        self.quads.append((*triple, self.name))
+        self.quads.append(ox.Quad(*triple, self.name))
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
-    for prefix, namespace in _PREFIXES:
+    for prefix, namespace in _RDFLIB_PREFIXES:
         g.bind(prefix, namespace, override=True)
 
 
@@ -96,27 +128,49 @@ def article_iri(article_id: str) -> URIRef:
     >>> str(article_iri("000_03a67d754ecf070b"))
     'https://w3id.org/ankg/id/article/000_03a67d754ecf070b'
     """
-    return ID[f"article/{_slug(article_id)}"]
+    return URIRef(_article_node(article_id).value)
 
 
 def entity_iri(entity_id: str) -> URIRef:
-    return ID[_slug(entity_id)]
+    return URIRef(_entity_node(entity_id).value)
 
 
 def event_iri(event_id: str) -> URIRef:
-    return ID[f"event/{_slug(event_id)}"]
+    return URIRef(_event_node(event_id).value)
 
 
-def _add_article(g: Graph, extraction: Extraction, resolution: Resolution, entities: dict) -> None:
+def _article_node(article_id: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{_ID}article/{_slug(article_id)}")
+
+
+@lru_cache(maxsize=65536)
+def _entity_node(entity_id: str) -> ox.NamedNode:
+    return ox.NamedNode(_ID + _slug(entity_id))
+
+
+def _event_node(event_id: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{_ID}event/{_slug(event_id)}")
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD.integer)
+
+
+def _decimal(value: float) -> ox.Literal:
+    """``value`` to three decimals, as xsd:decimal (``0.95``, ``1.0``; never an exponent)."""
+    return ox.Literal(str(round(value, 3)), datatype=XSD.decimal)
+
+
+def _add_article(g: _QuadSink, extraction: Extraction, resolution: Resolution, entities: dict) -> None:
     article = extraction.article
-    a = article_iri(article.id)
+    a = _article_node(article.id)
     _add_metadata(g, a, article, resolution, extraction)
     for sentence in extraction.document.sentences:
-        s = URIRef(f"{a}/s{sentence.index}")
+        s = ox.NamedNode(f"{a.value}/s{sentence.index}")
         g.add((s, RDF.type, ANKG.Sentence))
         g.add((s, SCHEMA.isPartOf, a))
-        g.add((s, SCHEMA.text, Literal(sentence.text, lang="ar")))
-        g.add((s, ANKG.sentenceIndex, Literal(sentence.index)))
+        g.add((s, SCHEMA.text, ox.Literal(sentence.text, language="ar")))
+        g.add((s, ANKG.sentenceIndex, _integer(sentence.index)))
     described = set()
     for mention in extraction.mentions:
         entity_id = resolution.denotes.get(mention)
@@ -125,28 +179,28 @@ def _add_article(g: Graph, extraction: Extraction, resolution: Resolution, entit
         _add_mention(g, a, mention, entity_id, resolution.evidence.get(mention, ""))
         if entity_id not in described:  # once an article: a corpus gives an entity many aliases
             described.add(entity_id)
-            g.add((a, SCHEMA.mentions, entity_iri(entity_id)))
+            g.add((a, SCHEMA.mentions, _entity_node(entity_id)))
             _add_entity(g, entities[entity_id])
 
 
 def _add_metadata(g, a, article: Article, resolution: Resolution, extraction: Extraction) -> None:
     g.add((a, RDF.type, ANKG.Article))
     g.add((a, RDF.type, SCHEMA.NewsArticle))
-    g.add((a, SCHEMA.identifier, Literal(article.id)))
+    g.add((a, SCHEMA.identifier, ox.Literal(article.id)))
     if article.title:
-        g.add((a, SCHEMA.headline, Literal(article.title, lang="ar")))
+        g.add((a, SCHEMA.headline, ox.Literal(article.title, language="ar")))
     if article.url:
-        g.add((a, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
+        g.add((a, SCHEMA.url, ox.Literal(article.url, datatype=XSD.anyURI)))
     if article.published:
-        g.add((a, SCHEMA.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
+        g.add((a, SCHEMA.datePublished, ox.Literal(article.published.isoformat(), datatype=XSD.date)))
     if article.outlet:
-        g.add((a, ANKG.outlet, Literal(article.outlet, lang="ar")))
+        g.add((a, ANKG.outlet, ox.Literal(article.outlet, language="ar")))
     if article.byline:
-        g.add((a, SCHEMA.author, Literal(article.byline, lang="ar")))
+        g.add((a, SCHEMA.author, ox.Literal(article.byline, language="ar")))
     if article.dateline:
         place = _dateline_place(article, extraction, resolution)
         if place:
-            g.add((a, ANKG.dateline, entity_iri(place)))
+            g.add((a, ANKG.dateline, _entity_node(place)))
 
 
 def _dateline_place(article, extraction, resolution) -> str | None:
@@ -158,91 +212,91 @@ def _dateline_place(article, extraction, resolution) -> str | None:
 
 
 def _add_mention(g, a, mention: Mention, entity_id: str, evidence: str) -> None:
-    m = URIRef(f"{a}/m{mention.start}-{mention.end}")
+    m = ox.NamedNode(f"{a.value}/m{mention.start}-{mention.end}")
     g.add((m, RDF.type, ANKG.Mention))
     g.add((m, ANKG.inArticle, a))
-    g.add((m, ANKG.inSentence, URIRef(f"{a}/s{mention.sentence}")))
-    g.add((m, ANKG.denotes, entity_iri(entity_id)))
-    g.add((m, ANKG.surfaceForm, Literal(mention.surface, lang="ar")))
-    g.add((m, ANKG.startOffset, Literal(mention.start)))
-    g.add((m, ANKG.endOffset, Literal(mention.end)))
-    g.add((m, ANKG.confidence, Literal(Decimal(str(round(mention.confidence, 3))))))
-    g.add((m, ANKG.method, Literal(mention.method)))
+    g.add((m, ANKG.inSentence, ox.NamedNode(f"{a.value}/s{mention.sentence}")))
+    g.add((m, ANKG.denotes, _entity_node(entity_id)))
+    g.add((m, ANKG.surfaceForm, ox.Literal(mention.surface, language="ar")))
+    g.add((m, ANKG.startOffset, _integer(mention.start)))
+    g.add((m, ANKG.endOffset, _integer(mention.end)))
+    g.add((m, ANKG.confidence, _decimal(mention.confidence)))
+    g.add((m, ANKG.method, ox.Literal(mention.method)))
     if evidence:
-        g.add((m, ANKG.resolution, Literal(evidence)))
+        g.add((m, ANKG.resolution, ox.Literal(evidence)))
 
 
-def _add_entity(g: Graph, entity: Entity) -> None:
-    e = entity_iri(entity.id)
+def _add_entity(g: _QuadSink, entity: Entity) -> None:
+    e = _entity_node(entity.id)
     g.add((e, RDF.type, ANKG[entity.kind.value]))
     g.add((e, RDF.type, _BASE_TYPE[entity.kind.group]))
     if entity.kind.group == "institution" and entity.kind.value != "Institution":
         g.add((e, RDF.type, ANKG.Institution))
-    g.add((e, RDFS.label, Literal(entity.label_ar, lang="ar")))
+    g.add((e, RDFS.label, ox.Literal(entity.label_ar, language="ar")))
     if entity.label_en:
-        g.add((e, RDFS.label, Literal(entity.label_en, lang="en")))
+        g.add((e, RDFS.label, ox.Literal(entity.label_en, language="en")))
     for alias in entity.aliases:
-        g.add((e, SKOS.altLabel, Literal(alias, lang="ar")))
+        g.add((e, SKOS.altLabel, ox.Literal(alias, language="ar")))
     if entity.qid:
         g.add((e, OWL.sameAs, WD[entity.qid]))
     if entity.qualifier and entity.kind.group == "institution":
-        g.add((e, ANKG.jurisdiction, entity_iri(entity.qualifier)))
+        g.add((e, ANKG.jurisdiction, _entity_node(entity.qualifier)))
 
 
-def _add_event(g: Graph, node: EventNode, entities: dict, article_id: str) -> None:
+def _add_event(g: _QuadSink, node: EventNode, entities: dict, article_id: str) -> None:
     """The event as this article's graph states it: derived from this article only, so
     an event reported by K articles costs K statements of provenance, not K²."""
-    e = event_iri(node.id)
+    e = _event_node(node.id)
     for cls in (ANKG[node.kind.value], ANKG.Event, SCHEMA.Event):
         g.add((e, RDF.type, cls))
-    g.add((e, RDFS.label, Literal(node.label or node.mentions[0].trigger, lang="ar")))
+    g.add((e, RDFS.label, ox.Literal(node.label or node.mentions[0].trigger, language="ar")))
     cameo = _cameo().get(node.kind.value)
     if cameo:
         g.add((ANKG[node.kind.value], SKOS.closeMatch, CAMEO[cameo]))
     for mention in node.mentions:
-        g.add((e, ANKG.trigger, Literal(mention.trigger, lang="ar")))
-    g.add((e, PROV.wasDerivedFrom, article_iri(article_id)))
+        g.add((e, ANKG.trigger, ox.Literal(mention.trigger, language="ar")))
+    g.add((e, PROV.wasDerivedFrom, _article_node(article_id)))
     _add_date(g, e, node.date)
     for place in node.places:
         if place in entities:
-            g.add((e, SCHEMA.location, entity_iri(place)))
+            g.add((e, SCHEMA.location, _entity_node(place)))
     for entity_id, role in node.participants:
         if entity_id in entities:
-            g.add((e, ANKG[role.value], entity_iri(entity_id)))
-            g.add((e, SCHEMA.participant, entity_iri(entity_id)))
+            g.add((e, ANKG[role.value], _entity_node(entity_id)))
+            g.add((e, SCHEMA.participant, _entity_node(entity_id)))
     for quotation in node.quotations:
-        g.add((e, ANKG.quotation, Literal(quotation, lang="ar")))
+        g.add((e, ANKG.quotation, ox.Literal(quotation, language="ar")))
 
 
-def _add_date(g: Graph, e: URIRef, date: DateValue | None) -> None:
+def _add_date(g: _QuadSink, e: ox.NamedNode, date: DateValue | None) -> None:
     if date is None or not date.value:
-        g.add((e, ANKG.dateCertainty, Literal("unknown")))
+        g.add((e, ANKG.dateCertainty, ox.Literal("unknown")))
         return
     datatype = _PRECISION.get(date.precision, XSD.string)
-    g.add((e, SCHEMA.startDate, Literal(date.value, datatype=datatype)))
+    g.add((e, SCHEMA.startDate, ox.Literal(date.value, datatype=datatype)))
     if date.end:
-        g.add((e, SCHEMA.endDate, Literal(date.end, datatype=datatype)))
-    g.add((e, ANKG.dateCertainty, Literal(date.certainty)))
+        g.add((e, SCHEMA.endDate, ox.Literal(date.end, datatype=datatype)))
+    g.add((e, ANKG.dateCertainty, ox.Literal(date.certainty)))
     if date.text:
-        g.add((e, ANKG.dateText, Literal(date.text, lang="ar")))
+        g.add((e, ANKG.dateText, ox.Literal(date.text, language="ar")))
 
 
-def _add_role(g: Graph, node: RoleNode, entities: dict, article_id: str) -> None:
+def _add_role(g: _QuadSink, node: RoleNode, entities: dict, article_id: str) -> None:
     if node.person not in entities:
         return
-    m = ID[f"membership/{_slug(node.id)}"]
-    role = ID[f"role/{hashlib.sha1(node.title.encode()).hexdigest()[:12]}"]
+    m = ox.NamedNode(f"{_ID}membership/{_slug(node.id)}")
+    role = ox.NamedNode(f"{_ID}role/{hashlib.sha1(node.title.encode()).hexdigest()[:12]}")
     g.add((m, RDF.type, ORG.Membership))
-    g.add((m, ORG.member, entity_iri(node.person)))
+    g.add((m, ORG.member, _entity_node(node.person)))
     g.add((m, ORG.role, role))
     g.add((role, RDF.type, ANKG.Role))
     g.add((role, RDF.type, ORG.Role))
-    g.add((role, RDFS.label, Literal(node.title, lang="ar")))
+    g.add((role, RDFS.label, ox.Literal(node.title, language="ar")))
     if node.organization and node.organization in entities:
-        g.add((m, ORG.organization, entity_iri(node.organization)))
+        g.add((m, ORG.organization, _entity_node(node.organization)))
     if node.attested:
-        g.add((m, ANKG.attestedOn, Literal(node.attested, datatype=XSD.date)))
-    g.add((m, PROV.wasDerivedFrom, article_iri(article_id)))
+        g.add((m, ANKG.attestedOn, ox.Literal(node.attested, datatype=XSD.date)))
+    g.add((m, PROV.wasDerivedFrom, _article_node(article_id)))
 
 
 def _by_article(nodes, articles_of) -> dict[str, list]:

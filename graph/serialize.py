@@ -19,18 +19,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
-    "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
+    "rdflib_terms", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
 ]
 
 CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
@@ -123,21 +123,21 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
 
 
 class RdfExport:
-    """Statements converted once to Oxigraph terms, shared by every writer, in one pass.
+    """Oxigraph statements shared by every writer, deduplicated and sorted in one pass.
 
-    Built from ``(s, p, o, graph)`` rdflib tuples that arrive graph by graph
-    (:func:`graph.rdf.iter_quads`) or from an rdflib ``Dataset``. Each named
-    graph is sorted and rendered as TriG and N-Quads into temporary files as
-    it arrives, so the build never holds every quad (an entity's description
-    repeats in the graph of every article naming it); only the union's
-    distinct triples are kept, sorted by subject with ``rdf:type`` first so
-    that Turtle groups each subject's statements under it.
+    Built from quads that arrive graph by graph (:func:`graph.rdf.iter_quads`)
+    or from an rdflib ``Dataset``. Each named graph is sorted and rendered as
+    TriG and N-Quads into temporary files as it arrives, so the build never
+    holds every quad (an entity's description repeats in the graph of every
+    article naming it); only the union's distinct triples are kept, sorted by
+    subject with ``rdf:type`` first so that Turtle groups each subject's
+    statements under it. Terms are Oxigraph's: hashed, compared and printed
+    in Rust, where rdflib terms cost Python calls by the million.
     """
 
-    def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str]):
+    def __init__(self, quads: Iterable[ox.Quad], prefixes: dict[str, str]):
         self._source = quads
         self.prefixes = dict(prefixes)
-        self._terms = _TermConverter()
         self._trig = tempfile.TemporaryFile()
         self._nquads = tempfile.TemporaryFile()
 
@@ -147,39 +147,28 @@ class RdfExport:
         used = _namespaces(t for q in dataset.quads((None, None, None, None)) for t in q)
         prefixes = {p: ns for p, ns in sorted(bound.items()) if any(n.startswith(ns) for n in used)}
         graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
-        return cls(((s, p, o, g.identifier) for g in graphs for s, p, o in g), prefixes)
+        terms = _memoised(_ox_term)
+        return cls((ox.Quad(terms(s), terms(p), terms(o), terms(g.identifier)) for g in graphs for s, p, o in g),
+                   prefixes)
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
-        """The union graph: every distinct triple of every named graph, sorted."""
-        terms = self._terms
-        return [ox.Triple(terms.ox(s), terms.ox(p), terms.ox(o)) for s, p, o in self._statements]
-
-    @cached_property
-    def _statements(self) -> list[tuple]:
-        """The union's distinct rdflib triples, sorted; renders each named graph on the way.
-
-        Statements are deduplicated and sorted as rdflib tuples with the
-        converter's cached sort keys: Oxigraph objects are made once per
-        quad written, not once per comparison.
-        """
-        union: set[tuple] = set()
-        terms = self._terms
-        for name, group in groupby(self._source, key=itemgetter(3)):
-            graph = terms.ox(terms(name))
-            statements = sorted({(terms(s), terms(p), terms(o)) for s, p, o, _ in group}, key=terms.sort_key)
-            union.update(statements)
-            quads = [ox.Quad(terms.ox(s), terms.ox(p), terms.ox(o), graph) for s, p, o in statements]
+        """The union graph: every distinct triple of every named graph, sorted; renders each named graph on the way."""
+        union: set[ox.Triple] = set()
+        for name, group in groupby(self._source, key=attrgetter("graph_name")):
+            triples = sorted({quad.triple for quad in group}, key=_sort_key)
+            union.update(triples)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
             self._nquads.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
             trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
             self._trig.write(b"".join(line for line in trig.splitlines(keepends=True)
                                       if not line.startswith(b"@prefix")))
         self._source = ()
-        return sorted(union, key=terms.sort_key)
+        return sorted(union, key=_sort_key)
 
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
-        self._statements  # noqa: B018 - renders the graphs
+        self.triples  # noqa: B018 - renders the graphs
         spool = self._trig if fmt == ox.RdfFormat.TRIG else self._nquads
         spool.seek(0)
         if fmt == ox.RdfFormat.TRIG:
@@ -194,17 +183,15 @@ class RdfExport:
         g = Graph(store="SimpleMemory")
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
-        add = g.store.add
-        for statement in self._statements:
-            add(statement, g)
+        add, terms = g.store.add, rdflib_terms()
+        for t in self.triples:
+            add((terms(t.subject), terms(t.predicate), terms(t.object)), g)
         return g
 
     def release(self) -> None:
         """Drop the Oxigraph statements and files (the rdflib ``union`` stays)."""
-        self._statements  # noqa: B018 - so that nothing is rendered after release
+        self.triples  # noqa: B018 - so that nothing is rendered after release
         self.__dict__.pop("triples", None)
-        self.__dict__.pop("_statements", None)
-        self._terms = _TermConverter()
         self._trig.close()
         self._nquads.close()
 
@@ -213,38 +200,45 @@ def as_export(source: RdfExport | Dataset) -> RdfExport:
     return source if isinstance(source, RdfExport) else RdfExport.from_dataset(source)
 
 
-class _TermConverter:
-    """rdflib terms to Oxigraph terms and sort keys, memoised: IRIs and predicates repeat.
+def rdflib_terms() -> Callable:
+    """A converter from Oxigraph terms to rdflib terms, making one rdflib object per distinct term.
 
-    Calling it gives the *canonical* rdflib term, the first one seen for its
-    Oxigraph term, so that terms rdflib tells apart and RDF does not ("x"
-    and "x"^^xsd:string) deduplicate as one statement.
+    >>> terms = rdflib_terms()
+    >>> terms(ox.Literal("x")) == Literal("x"), terms(ox.Literal("5", datatype=ox.NamedNode(str(XSD.integer)))).toPython()
+    (True, 5)
     """
+    return _memoised(_rdflib_term)
 
-    def __init__(self):
-        self._seen: dict = {}
-        self._canonical: dict = {}
-        self._info: dict = {}
 
-    def __call__(self, term):
-        found = self._seen.get(term)
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    return DATASET_DEFAULT_GRAPH_ID
+
+
+def _memoised(convert: Callable) -> Callable:
+    seen: dict = {}
+
+    def converted(term):
+        found = seen.get(term)
         if found is None:
-            converted = _ox_term(term)
-            found = self._seen[term] = self._canonical.setdefault(converted, term)
-            if found is term:
-                self._info[term] = (converted, str(converted), str(term))
+            found = seen[term] = convert(term)
         return found
 
-    def ox(self, canonical):
-        """The Oxigraph term of a canonical term."""
-        return self._info[canonical][0]
+    return converted
 
-    def sort_key(self, statement: tuple) -> tuple[str, bool, str, str]:
-        """Subject, ``rdf:type`` first, predicate, object: Turtle groups each subject's statements."""
-        subject, predicate, obj = statement
-        info = self._info
-        iri = info[predicate][2]
-        return info[subject][1], iri != _RDF_TYPE, iri, info[obj][1]
+
+def _sort_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    """Subject, ``rdf:type`` first, predicate, object: Turtle groups each subject's statements."""
+    predicate = triple.predicate.value
+    return str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object)
 
 
 def _namespaces(terms) -> set[str]:
@@ -271,6 +265,7 @@ def _ox_term(term):
 
 
 _RDF_TYPE = str(RDF.type)
+_XSD_STRING = str(XSD.string)
 
 
 def _oxigraph_writer(fmt: ox.RdfFormat, union: bool, prefixed: bool = True) -> Callable:

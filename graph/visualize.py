@@ -117,7 +117,8 @@ def _vis_elements(H: nx.Graph, kept: list[NodeScore], positions: dict, details: 
     """vis-network node and edge dicts, built with pyvis' Network."""
     from pyvis.network import Network  # here only: pyvis imports IPython
 
-    # directed=True skips pyvis' quadratic duplicate-edge scan; nx edges are unique
+    # directed=True skips pyvis' quadratic duplicate-edge scan; nx edges are unique, and each is
+    # written from its smaller IRI: a subgraph view may iterate its nodes in hash order
     net = Network(directed=True)
     peak = max((r.pagerank for r in kept), default=0.0) or 1.0
     for r in kept:
@@ -126,7 +127,7 @@ def _vis_elements(H: nx.Graph, kept: list[NodeScore], positions: dict, details: 
                      x=x, y=y, size=round(10 + 30 * math.sqrt(r.pagerank / peak), 2),
                      label_ar=r.label_ar, label_en=r.label_en, kind=r.kind, kg_group=r.group, qid=r.qid,
                      search=_search_key([r.label_ar, r.label_en, *details[r.iri]["aliases"]]))
-    for a, b, data in sorted(H.edges(data=True)):
+    for a, b, data in sorted((min(a, b), max(a, b), data) for a, b, data in H.edges(data=True)):
         net.add_edge(a, b, value=data.get("weight", 1), relation=data.get("relation", ""))
     edges = [{k: v for k, v in e.items() if k != "arrows"} for e in net.edges]
     return [dict(n) for n in net.nodes], edges

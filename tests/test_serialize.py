@@ -148,14 +148,17 @@ def test_seed_output_loads_into_pyoxigraph_and_rapper(tmp_path):
 
 def test_terms_rdf_calls_equal_are_written_once(tmp_path):
     """"x" and "x"^^xsd:string are one RDF term: one statement, in N-Quads and in the union."""
-    from rdflib import Literal, URIRef
+    from rdflib import Dataset, Literal, URIRef
     from rdflib.namespace import XSD
 
     from graph.serialize import RdfExport
 
     s, p, g = URIRef("http://example.org/s"), URIRef("http://example.org/p"), URIRef("http://example.org/g")
-    quads = [(s, p, Literal("x"), g), (s, p, Literal("x", datatype=XSD.string), g), (s, p, Literal("y"), g)]
-    export = RdfExport(iter(quads), {})
+    dataset = Dataset()
+    for literal in (Literal("x"), Literal("x", datatype=XSD.string), Literal("y")):
+        dataset.graph(g).add((s, p, literal))
+    assert len(dataset.graph(g)) == 3
+    export = RdfExport.from_dataset(dataset)
     with open(tmp_path / "out.nq", "wb") as out:
         export.copy_quads(ox.RdfFormat.N_QUADS, out)
     assert len((tmp_path / "out.nq").read_bytes().splitlines()) == 2
