@@ -26,7 +26,7 @@ from graph.measures import MEASURES, compute_measures, score_nodes
 from graph.vocab import ANKG, ORG, SCHEMA, WD
 
 __all__ = [
-    "VIEWS", "MEASURES", "ACTOR_GROUPS", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
+    "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
     "project_view", "entity_event_view", "coparticipation_view", "membership_view",
     "comention_view", "compute_measures", "top_actors", "load_rdf", "node_info",
 ]
@@ -41,6 +41,9 @@ _GROUP = {
     ANKG.Meeting: "event", ANKG.Conference: "event", ANKG.Forum: "event", ANKG.Statement: "event",
     ANKG.Visit: "event", ANKG.Attack: "event", ANKG.Agreement: "event",
 }
+UNREAD_PREDICATES = frozenset(str(p) for p in (ANKG.surfaceForm, ANKG.startOffset, ANKG.endOffset,
+                                                  ANKG.confidence, ANKG.method, ANKG.resolution))
+"""Mention details that no view, score or page reads: a build analyses its graph without them."""
 _BASE = {ANKG.Person, ANKG.Institution, ANKG.Place, ANKG.Event}
 _ROLES = (ANKG.organizer, ANKG.attendee, ANKG.speaker, ANKG.perpetrator, ANKG.target, ANKG.participant)
 

@@ -119,7 +119,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                  store: bool = False, engine: str = "local", scheduler=None,
                  cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
-    from graph.analyze import analyze_graph, write_analysis
+    from graph.analyze import UNREAD_PREDICATES, analyze_graph, write_analysis
     from graph.rdf import iter_quads, prefixes
 
     out_dir = Path(out_dir)
@@ -136,7 +136,8 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     for writer in writers:
         writer.write(export, out_dir / writer.filename)
         outputs.append(out_dir / writer.filename)
-    g = export.union
+    triples = len(export.statements)
+    g = export.union_without(UNREAD_PREDICATES)
     export.release()
     analysis = analyze_graph(g)
     outputs += write_analysis(analysis, out_dir)
@@ -150,5 +151,5 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
         outputs.append(load_store(out_dir))
     kinds = Counter(e.kind.value for e in resolution.entities)
     return BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
-                       len(resolution.roles), len(g), tuple(analysis.top_actors(5)), tuple(outputs),
+                       len(resolution.roles), triples, tuple(analysis.top_actors(5)), tuple(outputs),
                        sum(x.token_count for x in extractions))

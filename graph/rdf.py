@@ -26,7 +26,7 @@ from graph.records import Article, DateValue, Entity, EventNode, Extraction, Men
 
 __all__ = ["build_dataset", "iter_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
-Quad = ox.Quad
+Quad = tuple  # (subject, predicate, object, graph name): Oxigraph terms
 
 
 class _Terms:
@@ -72,13 +72,13 @@ def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> 
     dataset = Dataset()
     bind_prefixes(dataset)
     terms = rdflib_terms()
-    for quad in iter_quads(extractions, resolution):
-        dataset.graph(terms(quad.graph_name)).add((terms(quad.subject), terms(quad.predicate), terms(quad.object)))
+    for s, p, o, name in iter_quads(extractions, resolution):
+        dataset.graph(terms(name)).add((terms(s), terms(p), terms(o)))
     return dataset
 
 
 def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Iterator[Quad]:
-    """The statements article by article (Oxigraph quads), as they are made.
+    """The statements article by article, ``(s, p, o, graph)`` tuples of Oxigraph terms, as they are made.
 
     A consumer that writes them as they come (the Oxigraph writers) never
     holds them all.
@@ -114,7 +114,7 @@ class _QuadSink:
         self.name, self.quads = name, quads
 
     def add(self, triple: tuple) -> None:
-        self.quads.append(ox.Quad(*triple, self.name))
+        self.quads.append((*triple, self.name))
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
@@ -152,13 +152,21 @@ def _event_node(event_id: str) -> ox.NamedNode:
     return ox.NamedNode(f"{_ID}event/{_slug(event_id)}")
 
 
+@lru_cache(maxsize=8192)
 def _integer(value: int) -> ox.Literal:
+    """Offsets and indexes repeat across articles: one shared term each (so for the small literals below)."""
     return ox.Literal(str(value), datatype=XSD.integer)
 
 
+@lru_cache(maxsize=1024)
+def _plain(text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+@lru_cache(maxsize=4096)
 def _decimal(value: float) -> ox.Literal:
-    """``value`` to three decimals, as xsd:decimal (``0.95``, ``1.0``; never an exponent)."""
-    return ox.Literal(str(round(value, 3)), datatype=XSD.decimal)
+    """A rounded float as xsd:decimal (``0.95``, ``1.0``; never an exponent)."""
+    return ox.Literal(str(value), datatype=XSD.decimal)
 
 
 def _add_article(g: _QuadSink, extraction: Extraction, resolution: Resolution, entities: dict) -> None:
@@ -220,10 +228,10 @@ def _add_mention(g, a, mention: Mention, entity_id: str, evidence: str) -> None:
     g.add((m, ANKG.surfaceForm, ox.Literal(mention.surface, language="ar")))
     g.add((m, ANKG.startOffset, _integer(mention.start)))
     g.add((m, ANKG.endOffset, _integer(mention.end)))
-    g.add((m, ANKG.confidence, _decimal(mention.confidence)))
-    g.add((m, ANKG.method, ox.Literal(mention.method)))
+    g.add((m, ANKG.confidence, _decimal(round(mention.confidence, 3))))
+    g.add((m, ANKG.method, _plain(mention.method)))
     if evidence:
-        g.add((m, ANKG.resolution, ox.Literal(evidence)))
+        g.add((m, ANKG.resolution, _plain(evidence)))
 
 
 def _add_entity(g: _QuadSink, entity: Entity) -> None:
@@ -270,13 +278,13 @@ def _add_event(g: _QuadSink, node: EventNode, entities: dict, article_id: str) -
 
 def _add_date(g: _QuadSink, e: ox.NamedNode, date: DateValue | None) -> None:
     if date is None or not date.value:
-        g.add((e, ANKG.dateCertainty, ox.Literal("unknown")))
+        g.add((e, ANKG.dateCertainty, _plain("unknown")))
         return
     datatype = _PRECISION.get(date.precision, XSD.string)
     g.add((e, SCHEMA.startDate, ox.Literal(date.value, datatype=datatype)))
     if date.end:
         g.add((e, SCHEMA.endDate, ox.Literal(date.end, datatype=datatype)))
-    g.add((e, ANKG.dateCertainty, ox.Literal(date.certainty)))
+    g.add((e, ANKG.dateCertainty, _plain(date.certainty)))
     if date.text:
         g.add((e, ANKG.dateText, ox.Literal(date.text, language="ar")))
 

@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Callable, Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -135,7 +135,7 @@ class RdfExport:
     in Rust, where rdflib terms cost Python calls by the million.
     """
 
-    def __init__(self, quads: Iterable[ox.Quad], prefixes: dict[str, str]):
+    def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str]):
         self._source = quads
         self.prefixes = dict(prefixes)
         self._trig = tempfile.TemporaryFile()
@@ -148,27 +148,36 @@ class RdfExport:
         prefixes = {p: ns for p, ns in sorted(bound.items()) if any(n.startswith(ns) for n in used)}
         graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
         terms = _memoised(_ox_term)
-        return cls((ox.Quad(terms(s), terms(p), terms(o), terms(g.identifier)) for g in graphs for s, p, o in g),
-                   prefixes)
+        return cls(((terms(s), terms(p), terms(o), terms(g.identifier)) for g in graphs for s, p, o in g), prefixes)
 
     @cached_property
-    def triples(self) -> list[ox.Triple]:
-        """The union graph: every distinct triple of every named graph, sorted; renders each named graph on the way."""
-        union: set[ox.Triple] = set()
-        for name, group in groupby(self._source, key=attrgetter("graph_name")):
-            triples = sorted({quad.triple for quad in group}, key=_sort_key)
+    def statements(self) -> list[tuple]:
+        """The union graph's distinct ``(s, p, o)`` (Oxigraph terms), sorted; renders each named graph on the way.
+
+        Tuples share their terms: an ``ox.Triple`` owns copies of its three
+        strings, which cost four times the memory at a million statements.
+        """
+        union: set[tuple] = set()
+        sort_key = _sort_keys()
+        for name, group in groupby(self._source, key=itemgetter(3)):
+            triples = sorted({quad[:3] for quad in group}, key=sort_key)
             union.update(triples)
-            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+            quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
             self._nquads.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
             trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
             self._trig.write(b"".join(line for line in trig.splitlines(keepends=True)
                                       if not line.startswith(b"@prefix")))
         self._source = ()
-        return sorted(union, key=_sort_key)
+        return sorted(union, key=sort_key)
+
+    @property
+    def triples(self) -> Iterator[ox.Triple]:
+        """The union graph as Oxigraph triples, made as they are read."""
+        return (ox.Triple(s, p, o) for s, p, o in self.statements)
 
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
-        self.triples  # noqa: B018 - renders the graphs
+        self.statements  # noqa: B018 - renders the graphs
         spool = self._trig if fmt == ox.RdfFormat.TRIG else self._nquads
         spool.seek(0)
         if fmt == ox.RdfFormat.TRIG:
@@ -178,20 +187,31 @@ class RdfExport:
 
     @cached_property
     def union(self) -> Graph:
-        """The union graph as rdflib, for analysis and JSON-LD (a context-free store:
-        half the cost of the default one per triple)."""
+        """The union graph as rdflib, for JSON-LD."""
+        return self.union_without(())
+
+    def union_without(self, predicates: Collection[str]) -> Graph:
+        """The union graph as rdflib, less the statements whose predicate IRI is in ``predicates``.
+
+        Analysis reads the graph this way: rdflib holds a statement in
+        three indexes of Python objects, and mention details no view reads
+        are most of the statements. The store is context-free (half the
+        cost of the default one per statement).
+        """
         g = Graph(store="SimpleMemory")
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
         add, terms = g.store.add, rdflib_terms()
-        for t in self.triples:
-            add((terms(t.subject), terms(t.predicate), terms(t.object)), g)
+        skip = {ox.NamedNode(iri) for iri in predicates}
+        for s, p, o in self.statements:
+            if p not in skip:
+                add((terms(s), terms(p), terms(o)), g)
         return g
 
     def release(self) -> None:
         """Drop the Oxigraph statements and files (the rdflib ``union`` stays)."""
-        self.triples  # noqa: B018 - so that nothing is rendered after release
-        self.__dict__.pop("triples", None)
+        self.statements  # noqa: B018 - so that nothing is rendered after release
+        self.__dict__.pop("statements", None)
         self._trig.close()
         self._nquads.close()
 
@@ -235,10 +255,19 @@ def _memoised(convert: Callable) -> Callable:
     return converted
 
 
-def _sort_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
-    """Subject, ``rdf:type`` first, predicate, object: Turtle groups each subject's statements."""
-    predicate = triple.predicate.value
-    return str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object)
+def _sort_keys() -> Callable[[tuple], tuple[str, bool, str, str]]:
+    """A sort key: subject, ``rdf:type`` first, predicate, object (so Turtle groups each
+    subject's statements). Each term's text is made once, and keys share it: a million
+    keys with their own strings cost more memory than the statements they sort."""
+    texts = _memoised(str)
+    iris = _memoised(lambda predicate: predicate.value)
+
+    def key(statement: tuple) -> tuple[str, bool, str, str]:
+        subject, predicate, obj = statement
+        iri = iris(predicate)
+        return texts(subject), iri != _RDF_TYPE, iri, texts(obj)
+
+    return key
 
 
 def _namespaces(terms) -> set[str]:

@@ -162,4 +162,4 @@ def test_terms_rdf_calls_equal_are_written_once(tmp_path):
     with open(tmp_path / "out.nq", "wb") as out:
         export.copy_quads(ox.RdfFormat.N_QUADS, out)
     assert len((tmp_path / "out.nq").read_bytes().splitlines()) == 2
-    assert len(export.triples) == len(export.union) == 2
+    assert len(export.statements) == len(list(export.triples)) == len(export.union) == 2
