@@ -37,6 +37,8 @@ def main() -> int:
     parser.add_argument("--skip", nargs="*", default=[], metavar="N:KIND",
                         help="measurements to leave out, e.g. 10000:incremental")
     parser.add_argument("--work", default="/tmp/ankg-bench", help="scratch folder for corpora and outputs")
+    parser.add_argument("--ner", default="neural", choices=["neural", "crf", "none"],
+                        help="statistical recogniser after gazetteer and patterns (default: neural, as the build)")
     parser.add_argument("--json", help="also append the results to this JSON Lines file")
     parser.add_argument("--memory-gb", type=float, default=None,
                         help="address-space cap for each measurement: it fails cleanly instead of swapping")
@@ -44,9 +46,11 @@ def main() -> int:
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global NER
+    NER = args.ner
     if args.measure:
         result = MEASURES[args.measure](Path(args.corpus), Path(args.out), args.jobs[0])
-        result.update(kind=args.measure, jobs=args.jobs[0], peak_rss_mb=_peak_rss_mb())
+        result.update(kind=args.measure, jobs=args.jobs[0], ner=NER, peak_rss_mb=_peak_rss_mb())
         print(json.dumps(result))
         return 0
     return drive(args)
@@ -64,10 +68,10 @@ def drive(args) -> int:
             make_corpus(size, corpus)
         for kind in [k for k in args.kinds if f"{size}:{k}" not in args.skip]:
             for jobs in (args.jobs if kind in ("extract", "build") else [1]):
-                out = work / f"out-{size}-{kind}-{jobs}"
+                out = work / f"out-{size}-{kind}-{jobs}" if NER == "neural" else work / f"out-{size}-{kind}-{jobs}-{NER}"
                 shutil.rmtree(out, ignore_errors=True)
                 command = [sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
-                           "--out", str(out), "--jobs", str(jobs)]
+                           "--out", str(out), "--jobs", str(jobs), "--ner", NER]
                 done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
                                       preexec_fn=_memory_cap(args.memory_gb))
                 if done.returncode:
@@ -106,7 +110,7 @@ def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
     start = time.perf_counter()
     articles = tokens = mentions = failed = 0
     stream = (a for a in read_sources([corpus]) if isinstance(a, Article))
-    for _, result in map_extractions(stream, DEFAULT_CHAIN(), jobs=jobs):
+    for _, result in map_extractions(stream, recognizer_chain(), jobs=jobs):
         if isinstance(result, Extraction):
             articles += 1
             tokens += len(result.document.tokens)
@@ -128,7 +132,7 @@ def measure_build(corpus: Path, out: Path, jobs: int) -> dict:
     graph.analyze.analyze_graph = _timed(stages, "analyze", graph.analyze.analyze_graph)
     graph.visualize.render_html = _timed(stages, "html", graph.visualize.render_html)
     start = time.perf_counter()
-    report = build_corpus([corpus], out, jobs=jobs)
+    report = build_corpus([corpus], out, jobs=jobs, chain=recognizer_chain())
     seconds = time.perf_counter() - start
     stages["rdf+write+other"] = seconds - sum(stages.values())
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
@@ -146,12 +150,12 @@ def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
 
     articles = [a for a in read_sources([corpus]) if isinstance(a, Article)]
     cold_start = time.perf_counter()
-    for _ in map_extractions(articles[:-1], DEFAULT_CHAIN(), cache_dir=out / "cache"):
+    for _ in map_extractions(articles[:-1], recognizer_chain(), cache_dir=out / "cache"):
         pass
     cold = time.perf_counter() - cold_start
     cache = ExtractionCache(out / "cache")
     start = time.perf_counter()
-    for _ in map_extractions(articles, DEFAULT_CHAIN(), cache_dir=cache):
+    for _ in map_extractions(articles, recognizer_chain(), cache_dir=cache):
         pass
     seconds = time.perf_counter() - start
     return {"articles": len(articles), "seconds": round(seconds, 2), "cold_seconds": round(cold, 1),
@@ -159,10 +163,14 @@ def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
             "cache_mb": round(sum(p.stat().st_size for p in (out / "cache").rglob("*")) / 2**20, 1)}
 
 
-def DEFAULT_CHAIN():
-    from graph.recognize import DEFAULT_CHAIN as chain
+NER = "neural"
 
-    return chain
+
+def recognizer_chain() -> tuple[str, ...]:
+    """The chain ``python -m graph build --ner NER`` runs."""
+    from graph.recognize import chain_with
+
+    return chain_with(NER)
 
 
 def _timed(stages, name, function):
@@ -199,7 +207,7 @@ def table(results: list[dict]) -> str:
     rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | peak MB | notes |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         ratio = r["seconds"] / floors[r["articles_in"]] if r["articles_in"] in floors and floors[r["articles_in"]] else 0
-        notes = {k: r[k] for k in ("stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
+        notes = {k: r[k] for k in ("ner", "stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
                                    "cache_mb", "failed") if k in r}
         rows.append(f"| {r['articles_in']} | {r['kind']} | {r['jobs']} | {r['seconds']} | {r.get('articles_per_s', '')} "
                     f"| {r.get('tokens_per_s', '')} | {ratio:.1f} | {r['peak_rss_mb']} | {json.dumps(notes)} |")

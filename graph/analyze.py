@@ -85,23 +85,38 @@ class Analysis:
         return [row for name in self.scores for row in self.scores[name]]
 
 
-def analyze_graph(g: Graph) -> Analysis:
-    """Project ``g`` onto every view and score every node.
+def analyze_graph(g: Graph, jobs: int = 1) -> Analysis:
+    """Project ``g`` onto every view and score every node (views on ``jobs`` processes).
 
     >>> a = analyze_graph(Graph())
     >>> sorted(a.views) == sorted(VIEWS) and a.rows()
     []
     """
     info = node_info(g)
-    views, scores, notes = {}, {}, []
-    for name, project in VIEWS.items():
-        G = project(g, info)
-        measures, note = score_nodes(G)
+    views = {name: project(g, info) for name, project in VIEWS.items()}
+    scored = _score_views(views, jobs)
+    scores, notes = {}, []
+    for name, G in views.items():
+        measures, note = scored[name]
         if note:
             notes.append(f"{name}: {note}")
-        views[name] = G
         scores[name] = tuple(_score_row(name, G, iri, measures[iri]) for iri in sorted(G))
     return Analysis(MappingProxyType(views), MappingProxyType(scores), tuple(notes))
+
+
+def _score_views(views: dict[str, nx.Graph], jobs: int) -> dict[str, tuple[dict, str]]:
+    """:func:`score_nodes` of each view; with ``jobs`` > 1, views are scored side by side,
+    largest first. Every measure is seeded, so the scores do not depend on ``jobs``."""
+    if jobs <= 1 or len(views) < 2:
+        return {name: score_nodes(G) for name, G in views.items()}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    largest_first = sorted(views, key=lambda name: -views[name].number_of_edges())
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(jobs, len(views)), mp_context=context) as pool:
+        futures = {name: pool.submit(score_nodes, views[name]) for name in largest_first}
+        return {name: futures[name].result() for name in views}
 
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:

@@ -139,7 +139,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     triples = len(export.statements)
     g = export.union_without(UNREAD_PREDICATES)
     export.release()
-    analysis = analyze_graph(g)
+    analysis = analyze_graph(g, jobs)
     outputs += write_analysis(analysis, out_dir)
     if html:
         from graph.visualize import render_html

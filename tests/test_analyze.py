@@ -322,3 +322,7 @@ def test_the_mention_details_a_build_leaves_out_change_no_score_and_no_page(seed
     full, cut = analyze_graph(seed_graph), analyze_graph(trimmed)
     assert cut.rows() == full.rows()
     assert all(render_view(trimmed, cut, view) == render_view(seed_graph, full, view) for view in full.views)
+
+
+def test_views_scored_on_two_processes_score_the_same(g, analysis):
+    assert analyze_graph(g, jobs=2).rows() == analysis.rows()

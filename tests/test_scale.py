@@ -179,3 +179,20 @@ def test_merge_partitions_cli_needs_partitions(tmp_path, capsys):
     assert main(["merge-partitions", str(tmp_path), str(tmp_path / "x.nq")]) == 1
     assert "no part-*.nq" in capsys.readouterr().err
     assert not Path(tmp_path / "x.nq").exists()
+
+
+def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
+    """bench/bench_build.py on a tiny corpus: it must keep working, whatever its numbers."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "bench/bench_build.py", "--sizes", "6", "--kinds", "floor", "build",
+                           "--jobs", "1", "--ner", "none", "--work", str(tmp_path), "--json", str(tmp_path / "r.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    results = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("build", 6)]
+    assert set(results[1]["stages"]) == {"extract", "resolve", "analyze", "html", "rdf+write+other"}
+    assert results[1]["ner"] == "none" and results[1]["triples"] > 0
+    assert "| 6 | build | 1 |" in done.stdout

@@ -37,9 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from graph.pipeline import DEFAULT_FORMATS, build_corpus
+    from graph.recognize import chain_with
 
-    chain = ("gazetteer", "pattern") + (() if args.ner == "none" else (args.ner,))
-    report = build_corpus(args.paths, args.out, formats=tuple(args.formats or DEFAULT_FORMATS), chain=chain,
+    report = build_corpus(args.paths, args.out, formats=tuple(args.formats or DEFAULT_FORMATS), chain=chain_with(args.ner),
                           jobs=args.jobs, html=not args.no_html, top=args.top, store=args.store,
                           engine=args.engine, scheduler=args.scheduler, cache=args.cache)
     print(format_report(report))

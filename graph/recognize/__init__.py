@@ -17,7 +17,7 @@ from functools import lru_cache
 from graph.errors import GraphError, StageError
 from graph.records import Document, Mention
 
-__all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "get_recognizer", "recognize_mentions", "combine_mentions"]
+__all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "chain_with", "get_recognizer", "recognize_mentions", "combine_mentions"]
 
 RECOGNIZERS: dict[str, str] = {
     "gazetteer": "graph.recognize.gazetteer:GazetteerRecognizer",
@@ -29,6 +29,15 @@ RECOGNIZERS: dict[str, str] = {
 DEFAULT_CHAIN = ("gazetteer", "pattern", "neural")
 _TIER = {"gazetteer": 3, "pattern": 2}
 _MODEL_MIN_CONFIDENCE = 0.5
+
+
+def chain_with(ner: str) -> tuple[str, ...]:
+    """Gazetteer and patterns, then the statistical recogniser ``ner`` ("none": without one).
+
+    >>> chain_with("none"), chain_with("neural") == DEFAULT_CHAIN
+    (('gazetteer', 'pattern'), True)
+    """
+    return ("gazetteer", "pattern") + (() if ner == "none" else (ner,))
 
 
 @lru_cache(maxsize=8)
