@@ -45,8 +45,10 @@ class Partition:
 
 
 def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int = 1, scheduler=None,
-             partition_dir: str | Path | None = None, partition_size: int = PARTITION_SIZE) -> Iterator[Extraction | str]:
-    """Results in input order, computed by Dask workers a bounded number of partitions ahead."""
+             partition_dir: str | Path | None = None, partition_size: int = PARTITION_SIZE,
+             keep_tokens: bool = True) -> Iterator[Extraction | str]:
+    """Results in input order, computed by Dask workers a bounded number of partitions ahead
+    (without their tokens, which are most of the traffic, when ``keep_tokens`` is false)."""
     client, close = connect(scheduler, jobs)
     folder = _prepare(partition_dir)
     fingerprint = pipeline_fingerprint()
@@ -54,7 +56,8 @@ def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int =
     try:
         limit = _TASKS_PER_THREAD * max(1, sum(client.nthreads().values()))
         for index, batch in enumerate(batched(articles, partition_size)):
-            window.append(client.submit(extract_partition, index, batch, tuple(chain), folder is not None, pure=False))
+            window.append(client.submit(extract_partition, index, batch, tuple(chain), folder is not None,
+                                        keep_tokens, pure=False))
             if len(window) >= limit:
                 yield from _collect(window.popleft(), fingerprint, folder)
         while window:
@@ -65,9 +68,10 @@ def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int =
         close()
 
 
-def extract_partition(index: int, articles: list[Article], chain: tuple[str, ...], nquads: bool = True) -> Partition:
+def extract_partition(index: int, articles: list[Article], chain: tuple[str, ...], nquads: bool = True,
+                      keep_tokens: bool = True) -> Partition:
     """The Dask task: extract a partition on a worker (pure; needs only the installed package)."""
-    pairs = tuple((article, extract_or_reason(article, chain)) for article in articles)
+    pairs = tuple((article, extract_or_reason(article, chain, keep_tokens)) for article in articles)
     data = _article_nquads([r for _, r in pairs if isinstance(r, Extraction)]) if nquads else b""
     return Partition(index, pairs, data, pipeline_fingerprint())
 

@@ -43,8 +43,8 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
     ``tcp://10.0.0.5:8786`` or a ``distributed.Client``) runs on a cluster
     and writes per-partition files to ``partition_dir`` when given. With
     ``cache_dir``, articles already extracted are read back, not recomputed.
-    ``keep_tokens=False`` lets local workers drop the documents' tokens
-    before sending results back (the cache keeps whole extractions).
+    ``keep_tokens=False`` lets workers (local or Dask) drop the documents'
+    tokens before sending results back (the cache keeps whole extractions).
 
     >>> from graph.records import Article
     >>> [reason for _, reason in map_extractions([Article("e", "   ")], ("gazetteer",))]
@@ -56,12 +56,14 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
         raise GraphError(f"--jobs must be at least 1, not {jobs}")
     chain = tuple(chain)
     cache = cache_dir if isinstance(cache_dir, ExtractionCache) or cache_dir is None else ExtractionCache(cache_dir)
+    keep_tokens = keep_tokens or cache is not None
     if engine == "dask":
         from graph.distributed import dask_map
 
-        run = partial(dask_map, chain=chain, jobs=jobs, scheduler=scheduler, partition_dir=partition_dir)
+        run = partial(dask_map, chain=chain, jobs=jobs, scheduler=scheduler, partition_dir=partition_dir,
+                      keep_tokens=keep_tokens)
     else:
-        run = partial(local_map, chain=chain, jobs=jobs, keep_tokens=keep_tokens or cache is not None)
+        run = partial(local_map, chain=chain, jobs=jobs, keep_tokens=keep_tokens)
     if cache is None:
         yield from _in_order(articles, run)
         return

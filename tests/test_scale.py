@@ -196,3 +196,9 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
     assert set(results[1]["stages"]) == {"extract", "resolve", "analyze", "html", "rdf+write+other"}
     assert results[1]["ner"] == "none" and results[1]["triples"] > 0
     assert "| 6 | build | 1 |" in done.stdout
+
+
+def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single):
+    results = list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=dask_client, keep_tokens=False))
+    expected = [r.without_tokens() for _, r in single[:2]]
+    assert [r for _, r in results] == expected and all(not r.document.tokens for r in expected)
