@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 
 import networkx as nx
+import numpy as np
 
 __all__ = ["MEASURES", "compute_measures", "score_nodes", "sampled_closeness", "EXACT_BETWEENNESS_LIMIT", "BETWEENNESS_SAMPLE", "SEED"]
 
@@ -21,6 +22,7 @@ MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "pagerank",
 EXACT_BETWEENNESS_LIMIT = 3000
 BETWEENNESS_SAMPLE = 500
 EIGENVECTOR_MAX_ITER = 1000
+EIGENVECTOR_TOLERANCE = 1e-8
 SEED = 42
 
 
@@ -98,12 +100,21 @@ def _pagerank(G: nx.Graph) -> dict:
 
 
 def _eigenvector(G: nx.Graph) -> tuple[dict, bool]:
+    """networkx's power iteration (on A + I from the uniform vector, same stopping rule), with
+    the products in scipy: the Python loop over every edge at every step was a fifth of the
+    analysis time on 1,000 articles."""
     if G.number_of_edges() == 0:
         return {n: 0.0 for n in G}, False
-    try:
-        return nx.eigenvector_centrality(G, max_iter=EIGENVECTOR_MAX_ITER, tol=1e-8, weight="weight"), False
-    except (nx.PowerIterationFailedConvergence, nx.NetworkXException):
-        return nx.degree_centrality(G), True
+    nodes = list(G)
+    transposed = nx.to_scipy_sparse_array(G, nodelist=nodes, weight="weight", format="csr").T.tocsr()
+    x = np.full(len(nodes), 1.0 / len(nodes))
+    for _ in range(EIGENVECTOR_MAX_ITER):
+        last = x
+        x = last + transposed @ last
+        x = x / (float(np.linalg.norm(x)) or 1.0)
+        if float(np.abs(x - last).sum()) < len(nodes) * EIGENVECTOR_TOLERANCE:
+            return dict(zip(nodes, x.tolist())), False
+    return nx.degree_centrality(G), True
 
 
 def _communities(G: nx.Graph) -> dict[str, int]:

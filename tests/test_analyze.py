@@ -166,6 +166,19 @@ def test_eigenvector_falls_back_when_power_iteration_fails(monkeypatch):
     assert measures["2"]["eigenvector"] == round(nx.degree_centrality(G)["2"], 6)
 
 
+def test_eigenvector_is_networkx_power_iteration():
+    rng = random.Random(3)
+    weighted = nx.gnm_random_graph(60, 90, seed=3)             # several components
+    for a, b in weighted.edges:
+        weighted[a][b]["weight"] = rng.randint(1, 4)
+    bipartite = nx.complete_bipartite_graph(3, 5)              # A alone would oscillate; A + I does not
+    for G in (weighted, bipartite, nx.karate_club_graph(), nx.star_graph(5)):
+        G = nx.relabel_nodes(G, str)
+        ours, fallback = measures_module._eigenvector(G)
+        theirs = nx.eigenvector_centrality(G, max_iter=1000, tol=1e-8, weight="weight")
+        assert not fallback and {n: round(v, 6) for n, v in ours.items()} == {n: round(v, 6) for n, v in theirs.items()}
+
+
 def test_empty_graph_is_fine():
     a = analyze_graph(Graph())
     assert a.rows() == [] and a.top_actors() == []
