@@ -58,6 +58,16 @@ def normalize_text(text: str) -> str:
 _MEMO_LENGTH = 40
 
 
+def word_form(token: str) -> str:
+    """The form lexicons, clusters, embeddings and label consistency look a token up by:
+    normalised, or the token itself when normalising leaves nothing (marks only).
+
+    >>> word_form("وبالأمم"), word_form("\u064b") == "\u064b"
+    ('وبالامم', True)
+    """
+    return normalize_text(token) or token
+
+
 @lru_cache(maxsize=1 << 18)
 def _normalize_word(text: str) -> str:
     return _normalize(text)

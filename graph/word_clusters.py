@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from graph.serialize import write_atomic
-from graph.text import normalize_text
+from graph.text import word_form
 
 __all__ = ["cluster_key", "build_clusters", "build_vectors", "write_clusters", "SIZES"]
 
@@ -41,7 +41,7 @@ def cluster_key(token: str) -> str:
     >>> cluster_key("وبالأمم")
     'وبالامم'
     """
-    return normalize_text(token) or token
+    return word_form(token)
 
 
 def build_clusters(sentences: list[tuple[str, ...]], seed: int = 13,

@@ -12,11 +12,10 @@ observation; this is the simple, deterministic form of it).
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 from typing import Sequence
 
 from graph.conll import spans
-from graph.text import normalize_text
+from graph.text import word_form
 
 __all__ = ["propagate_labels", "WINDOW"]
 
@@ -32,18 +31,13 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
     >>> [tags for tags, _ in propagate_labels(sentences, tagged)]
     [['O', 'B-ORG', 'O'], ['O', 'B-ORG', 'O']]
     """
-    keys = [tuple(map(_key, tokens)) for tokens in sentences]
+    keys = [tuple(map(word_form, tokens)) for tokens in sentences]
     names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
     out = []
     for i, (key, (tags, probs)) in enumerate(zip(keys, tagged)):
         nearby = [name for j in range(max(0, i - window), min(len(names), i + window + 1)) for name in names[j]]
         out.append(_retag(key, list(tags), list(probs), _choose(nearby)) if nearby else (tags, probs))
     return out
-
-
-@lru_cache(maxsize=262144)
-def _key(token: str) -> str:
-    return normalize_text(token) or token
 
 
 def _names(key: tuple[str, ...], tags: list[str], probs: list[float]) -> list[tuple[tuple[str, ...], str, float]]:

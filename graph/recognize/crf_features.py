@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer
-from graph.text import clitic_variants, normalize_text, strip_proclitics
+from graph.text import clitic_variants, normalize_text, strip_proclitics, word_form
 
 __all__ = [
     "sentence_features", "token_features", "word_features", "load_triggers", "clear_caches",
@@ -136,7 +136,7 @@ def _tsv_rows(path: Path):
 @lru_cache(maxsize=262144)
 def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
     """(own features, clitic variants, feature values by key)."""
-    norm = normalize_text(token) or token
+    norm = word_form(token)
     variants = clitic_variants(norm) or (norm,)
     procl, stem = _split_proclitics(norm, variants)
     shape = _shape(norm)

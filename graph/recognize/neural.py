@@ -19,7 +19,7 @@ import numpy as np
 from graph.records import Document, Mention
 from graph.recognize.consistency import propagate_labels
 from graph.recognize.crf_features import MODELS_DIR, token_features
-from graph.text import clitic_variants, normalize_text
+from graph.text import clitic_variants, word_form
 
 __all__ = ["NeuralRecognizer", "Encoder", "NEURAL_MODEL_PATH", "load_network", "save_network"]
 
@@ -104,7 +104,7 @@ class Encoder:
 
 def word_key(token: str) -> str:
     """The normalised word the embedding is keyed on (clitics kept)."""
-    return normalize_text(token) or token
+    return word_form(token)
 
 
 def char_key(token: str) -> str:
