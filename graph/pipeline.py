@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -131,7 +131,11 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
     resolution = resolve_all(extractions)
+    kinds = Counter(e.kind.value for e in resolution.entities)
+    found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
+                        len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
     export = RdfExport(iter_quads(extractions, resolution), prefixes())
+    del extractions, resolution  # the export's statements replace them: gone before the union, the peak
     outputs = []
     for writer in writers:
         writer.write(export, out_dir / writer.filename)
@@ -149,7 +153,4 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
         from graph.store import load_store
 
         outputs.append(load_store(out_dir))
-    kinds = Counter(e.kind.value for e in resolution.entities)
-    return BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
-                       len(resolution.roles), triples, tuple(analysis.top_actors(5)), tuple(outputs),
-                       sum(x.token_count for x in extractions))
+    return replace(found, triples=triples, top_actors=tuple(analysis.top_actors(5)), outputs=tuple(outputs))
