@@ -29,6 +29,10 @@ __all__ = [
 ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+# Madda and hamza marks still combining after NFKC sit on no letter they compose with; left in, the
+# final NFKC would join them to a letter that alef normalisation made ("ٱٓ" → "آ"), and a second pass
+# would change that again.
+_LOOSE_HAMZA_MADDA = re.compile("[\u0653-\u0655]")
 _TOKEN = re.compile(rf"(?:[\w{_MARKS}]|(?<=\w)[{_MARKS}])+|[^\s\w]", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?:[.!?؟]+[\"»”’)\]]*|\n)\s*")
 _SPACE = re.compile(r"\s+")
@@ -75,7 +79,7 @@ def _normalize_word(text: str) -> str:
 
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
+    text = _LOOSE_HAMZA_MADDA.sub("", _INVISIBLE.sub("", text))
     text = dediac_ar(text).replace("\u0640", "")
     text = normalize_alef_ar(text)
     text = normalize_alef_maksura_ar(text)

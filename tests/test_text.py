@@ -1,4 +1,4 @@
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from graph.text import analyze_text, clitic_variants, normalize_text, split_sentences, strip_proclitics, tokenize
@@ -8,6 +8,8 @@ arabic = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06
 
 
 @given(st.text() | arabic)
+@example("\u0671\u0653")  # alef wasla + madda: became "آ", then "ا"
+@example("\u064a\u0654\u0627\u0655")  # hamza on yeh composes first and stays; the loose one goes
 def test_normalize_is_idempotent_and_total(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
