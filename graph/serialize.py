@@ -30,7 +30,7 @@ from rdflib.namespace import RDF, XSD
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
-    "rdflib_terms", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
+    "rdflib_term", "rdflib_terms", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
 ]
 
 CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
@@ -227,10 +227,11 @@ def rdflib_terms() -> Callable:
     >>> terms(ox.Literal("x")) == Literal("x"), terms(ox.Literal("5", datatype=ox.NamedNode(str(XSD.integer)))).toPython()
     (True, 5)
     """
-    return _memoised(_rdflib_term)
+    return _memoised(rdflib_term)
 
 
-def _rdflib_term(term):
+def rdflib_term(term):
+    """The rdflib term of an Oxigraph term (the default graph included); ValueError for others."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -240,7 +241,9 @@ def _rdflib_term(term):
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    return DATASET_DEFAULT_GRAPH_ID
+    if isinstance(term, ox.DefaultGraph):
+        return DATASET_DEFAULT_GRAPH_ID
+    raise ValueError(f"unsupported term: {term!r}")
 
 
 def _memoised(convert: Callable) -> Callable:

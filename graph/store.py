@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from graph.errors import QueryError
+from graph.serialize import rdflib_term
 
 __all__ = [
     "QueryResult", "load_store", "open_engine", "store_path", "source_files",
@@ -206,18 +207,10 @@ def _take(items, limit, deadline, convert):
 def _from_ox(term) -> Node | None:
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise QueryError(f"unsupported term in result: {term!r}")
+    try:
+        return rdflib_term(term)
+    except ValueError:
+        raise QueryError(f"unsupported term in result: {term!r}") from None
 
 
 def _position_message(message: str, query: str = "") -> str:
