@@ -177,3 +177,36 @@ def test_a_visit_is_one_stop_of_a_tour_not_the_tour():
     y = extraction("وجاءت زيارة الكويت في أكتوبر. وأكدت زيارة الكويت التعاون.", [("الكويت", COUNTRY), ("الكويت", COUNTRY, 1)],
                    "b", dt.date(2014, 10, 28))
     assert len([n for n in merge_events([y], denotes(y)) if n.kind is EventKind.VISIT]) == 1
+
+
+def test_the_cluster_index_changes_no_merge(tmp_path, monkeypatch):
+    """Filing clusters by entity, kind, year and month only skips clusters that would refuse:
+    over a synthetic corpus the nodes equal those of comparing every earlier cluster."""
+    from graph.ingest import read_sources
+    from graph.pipeline import extract_all
+    from graph.relate import merge
+    from graph.resolve import resolve_entities
+    from graph.synthetic import make_corpus
+
+    make_corpus(120, tmp_path)
+    extractions, _ = extract_all(read_sources([tmp_path]), ("gazetteer", "pattern"))
+    denotes = resolve_entities(extractions).denotes
+    indexed = merge_events(extractions, denotes)
+
+    class EveryCluster(merge._ClusterIndex):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def add(self, number, cluster, facts):
+            self.count = max(self.count, number + 1)
+
+        def candidates(self, facts):
+            return list(range(self.count))
+
+    monkeypatch.setattr(merge, "_ClusterIndex", EveryCluster)
+    assert merge_events(extractions, denotes) == indexed
+    events = sum(len(x.events) for x in extractions)
+    assert len(indexed) < events and any(len(n.articles) > 2 for n in indexed)
+    dated = {n.date.value[:4] for n in indexed if n.date and n.date.value[:4].isdigit()}
+    assert len(dated) > 1 and any(n.kind is EventKind.STATEMENT and len(n.articles) > 1 for n in indexed)

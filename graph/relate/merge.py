@@ -24,6 +24,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.records import DateValue, Event, EventKind, EventNode, Extraction, Kind, Mention, ParticipantRole, RoleNode
 from graph.relate.events import is_series, trigger_at
@@ -43,28 +44,87 @@ _GATHERINGS = frozenset({EventKind.MEETING, EventKind.CONFERENCE, EventKind.FORU
 def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[EventNode, ...]:
     """One node per real event, merged within and across articles (sorted by id)."""
     clusters: list[_Cluster] = []
-    holding: dict[str, list[int]] = defaultdict(list)
+    index = _ClusterIndex()
     published = {x.article.id: x.article.published for x in extractions}
     for event in sorted(e for x in extractions for e in x.events):
         facts = _facts(event, denotes, published.get(event.article_id))
-        home = next((i for i in _candidates(facts, holding) if clusters[i].accepts(facts)), None)
+        home = next((i for i in index.candidates(facts) if clusters[i].accepts(facts)), None)
         if home is None:
             home = len(clusters)
             clusters.append(_Cluster(event.kind))
         clusters[home].add(facts)
-        for entity in (*facts.places, *facts.participants):
-            if not holding[entity] or holding[entity][-1] != home:
-                holding[entity].append(home)
+        index.add(home, clusters[home], facts)
     nodes = _held_at_hosts([c.node() for c in clusters], extractions)
     counts = Counter(n.id for n in nodes)
     nodes = [_disambiguate(n) if counts[n.id] > 1 else n for n in nodes]
     return tuple(sorted(nodes, key=lambda n: n.id))
 
 
-def _candidates(facts: _Facts, holding: Mapping[str, list[int]]) -> list[int]:
-    """Clusters that share a place or a participant with the event, in creation order:
-    no other cluster can accept it, so the others are never compared."""
-    return sorted({i for entity in (*facts.places, *facts.participants) for i in holding.get(entity, ())})
+class _ClusterIndex:
+    """Which clusters an event could join, so that the others are never compared.
+
+    A cluster can accept an event only if it is of a kind the event joins
+    and shares a place or participant with it; a series accepts nothing. A
+    cluster with fully dated mentions accepts only events whose date overlaps
+    all of them, so only within the years of its window; a statement cluster
+    accepts only events published within a month of all of its mentions, so
+    only in the months of its window. Clusters are filed under each
+    ``(entity, kind)`` and under those years or months. Windows only shrink as
+    mentions join, so a filing is never missing, at worst stale (and
+    ``accepts`` still decides). Without it every dated meeting at a
+    capital was compared with every other: quadratic, and most of the merge
+    at 10,000 articles.
+    """
+
+    def __init__(self):
+        self._all: dict[tuple, list[int]] = defaultdict(list)
+        self._by_year: dict[tuple, list[int]] = defaultdict(list)
+        self._by_month: dict[tuple, list[int]] = defaultdict(list)
+
+    def add(self, number: int, cluster: _Cluster, facts: _Facts) -> None:
+        if cluster.series:
+            return
+        years, months = cluster.years(), cluster.months()
+        for entity in (*facts.places, *facts.participants):
+            key = (entity, cluster.kind)
+            _append(self._all[key], number)
+            for year in years or (None,):
+                _append(self._by_year[(*key, year)], number)
+            for month in months or (None,):
+                _append(self._by_month[(*key, month)], number)
+
+    def candidates(self, facts: _Facts) -> list[int]:
+        """Clusters that could accept the event, in creation order."""
+        if facts.series:
+            return []
+        kind = facts.event.kind
+        kinds = sorted(_NAMED_BOTH_WAYS, key=_KIND_RANK.index) if kind in _NAMED_BOTH_WAYS else (kind,)
+        keys = [(entity, k) for entity in (*facts.places, *facts.participants) for k in kinds]
+        years, month = _years(facts.event.date), _month(facts.published)
+        if years:
+            lists = [self._by_year.get((*key, y), ()) for key in keys for y in (None, *years)]
+        elif kind is EventKind.STATEMENT and month is not None:
+            lists = [self._by_month.get((*key, m), ()) for key in keys for m in (None, month)]
+        else:
+            lists = [self._all.get(key, ()) for key in keys]
+        return sorted({i for numbers in lists for i in numbers})
+
+
+def _append(numbers: list[int], number: int) -> None:
+    if not numbers or numbers[-1] != number:
+        numbers.append(number)
+
+
+def _years(date: DateValue | None) -> range | None:
+    """The calendar years a fully dated event covers (None when undated or year-less)."""
+    interval = date_interval(date)
+    if interval is None or not interval[0][:4].isdigit() or not interval[1][:4].isdigit():
+        return None
+    return range(int(interval[0][:4]), int(interval[1][:4]) + 1)
+
+
+def _month(day: dt.date | None) -> int | None:
+    return None if day is None else day.year * 12 + day.month - 1
 
 
 def _disambiguate(node: EventNode) -> EventNode:
@@ -128,6 +188,7 @@ def merge_roles(extractions: Sequence[Extraction], denotes: Mapping[Mention, str
     return tuple(sorted(nodes, key=lambda n: n.id))
 
 
+@lru_cache(maxsize=1 << 14)
 def date_interval(date: DateValue | None) -> tuple[str, str] | None:
     """The closed interval a date covers, as comparable ISO-like strings; None if unknown.
 
@@ -215,6 +276,21 @@ class _Cluster:
             return False  # New York and Rabat are two events; a visit to Kuwait is one stop of a tour
         shared_place = any(places & held for held in self.place_sets)
         return shared_place or bool(self.participants.intersection(facts.participants))
+
+    def years(self) -> range | None:
+        """The years every fully dated mention's interval covers (None: no full date)."""
+        spans = [y for y in map(_years, self.dates) if y is not None]
+        if not spans:
+            return None
+        return range(max(y.start for y in spans), min(y.stop for y in spans))
+
+    def months(self) -> range | None:
+        """For a statement, the months of the days within a month of every publication day."""
+        if self.kind is not EventKind.STATEMENT or not self.published:
+            return None
+        first = max(self.published) - dt.timedelta(days=_STATEMENT_DAYS)
+        last = min(self.published) + dt.timedelta(days=_STATEMENT_DAYS)
+        return range(_month(first), _month(last) + 1)
 
     def _same_gathering(self, facts: _Facts) -> bool:
         """A meeting joins a conference (and back) only at a shared place."""
