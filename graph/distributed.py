@@ -154,5 +154,6 @@ def _article_nquads(extractions: list[Extraction]) -> bytes:
     if not extractions:
         return b""
     buffer = io.BytesIO()
-    RdfExport(iter_quads(extractions, Resolution(entities=())), {}).copy_quads(ox.RdfFormat.N_QUADS, buffer)
+    export = RdfExport(iter_quads(extractions, Resolution(entities=())), {}, [ox.RdfFormat.N_QUADS])
+    export.copy_quads(ox.RdfFormat.N_QUADS, buffer)
     return sorted_lines(buffer.getvalue())

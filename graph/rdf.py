@@ -252,8 +252,9 @@ def _add_entity(g: _QuadSink, entity: Entity) -> None:
 
 
 def _add_event(g: _QuadSink, node: EventNode, entities: dict, article_id: str) -> None:
-    """The event as this article's graph states it: derived from this article only, so
-    an event reported by K articles costs K statements of provenance, not K²."""
+    """The event as this article's graph states it: derived from this article, with the
+    trigger words this article uses, so an event reported by K articles costs K
+    statements of provenance and triggers, not K²."""
     e = _event_node(node.id)
     for cls in (ANKG[node.kind.value], ANKG.Event, SCHEMA.Event):
         g.add((e, RDF.type, cls))
@@ -262,7 +263,8 @@ def _add_event(g: _QuadSink, node: EventNode, entities: dict, article_id: str) -
     if cameo:
         g.add((ANKG[node.kind.value], SKOS.closeMatch, CAMEO[cameo]))
     for mention in node.mentions:
-        g.add((e, ANKG.trigger, ox.Literal(mention.trigger, language="ar")))
+        if mention.article_id == article_id:
+            g.add((e, ANKG.trigger, ox.Literal(mention.trigger, language="ar")))
     g.add((e, PROV.wasDerivedFrom, _article_node(article_id)))
     _add_date(g, e, node.date)
     for place in node.places:

@@ -38,19 +38,23 @@ CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.js
 
 @dataclass(frozen=True)
 class Writer:
+    """A serialisation; ``graphs_format`` names the per-graph rendering it copies, if any."""
+
     name: str
     filename: str
     write: Callable[[RdfExport | Dataset, Path], None]
+    graphs_format: ox.RdfFormat | None = None
 
 
 WRITERS: dict[str, Writer] = {}
 
 
-def register_writer(name: str, filename: str, write: Callable[[RdfExport | Dataset, Path], None]) -> None:
+def register_writer(name: str, filename: str, write: Callable[[RdfExport | Dataset, Path], None],
+                    graphs_format: ox.RdfFormat | None = None) -> None:
     """Add a serialisation; names are unique lowercase words."""
     if not name.isidentifier() or name in WRITERS:
         raise ValueError(f"writer name {name!r} is invalid or taken")
-    WRITERS[name] = Writer(name, filename, write)
+    WRITERS[name] = Writer(name, filename, write, graphs_format)
 
 
 def get_writer(name: str) -> Writer:
@@ -132,23 +136,26 @@ class RdfExport:
     article naming it); only the union's distinct triples are kept, sorted by
     subject with ``rdf:type`` first so that Turtle groups each subject's
     statements under it. Terms are Oxigraph's: hashed, compared and printed
-    in Rust, where rdflib terms cost Python calls by the million.
+    in Rust, where rdflib terms cost Python calls by the million. Only the
+    ``graphs_formats`` asked for are rendered (a build without N-Quads
+    output does not make them).
     """
 
-    def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str]):
+    def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str],
+                 graphs_formats: Collection[ox.RdfFormat] = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)):
         self._source = quads
         self.prefixes = dict(prefixes)
-        self._trig = tempfile.TemporaryFile()
-        self._nquads = tempfile.TemporaryFile()
+        self._spools = {fmt: tempfile.TemporaryFile() for fmt in graphs_formats}
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> "RdfExport":
+    def from_dataset(cls, dataset: Dataset, **options) -> "RdfExport":
         bound = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
         used = _namespaces(t for q in dataset.quads((None, None, None, None)) for t in q)
         prefixes = {p: ns for p, ns in sorted(bound.items()) if any(n.startswith(ns) for n in used)}
         graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
         terms = _memoised(_ox_term)
-        return cls(((terms(s), terms(p), terms(o), terms(g.identifier)) for g in graphs for s, p, o in g), prefixes)
+        return cls(((terms(s), terms(p), terms(o), terms(g.identifier)) for g in graphs for s, p, o in g), prefixes,
+                   **options)
 
     @cached_property
     def statements(self) -> list[tuple]:
@@ -162,13 +169,18 @@ class RdfExport:
         for name, group in groupby(self._source, key=itemgetter(3)):
             triples = sorted({quad[:3] for quad in group}, key=sort_key)
             union.update(triples)
-            quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
-            self._nquads.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-            trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
-            self._trig.write(b"".join(line for line in trig.splitlines(keepends=True)
-                                      if not line.startswith(b"@prefix")))
+            if self._spools:
+                self._render([ox.Quad(s, p, o, name) for s, p, o in triples])
         self._source = ()
         return sorted(union, key=sort_key)
+
+    def _render(self, quads: list[ox.Quad]) -> None:
+        for fmt, spool in self._spools.items():
+            if fmt == ox.RdfFormat.TRIG:
+                trig = ox.serialize(quads, format=fmt, prefixes=self.prefixes)
+                spool.write(b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix")))
+            else:
+                spool.write(ox.serialize(quads, format=fmt))
 
     @property
     def triples(self) -> Iterator[ox.Triple]:
@@ -178,7 +190,9 @@ class RdfExport:
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
         self.statements  # noqa: B018 - renders the graphs
-        spool = self._trig if fmt == ox.RdfFormat.TRIG else self._nquads
+        if fmt not in self._spools:
+            raise ValueError(f"this export did not render its named graphs as {fmt}")
+        spool = self._spools[fmt]
         spool.seek(0)
         if fmt == ox.RdfFormat.TRIG:
             out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()).encode())
@@ -212,8 +226,8 @@ class RdfExport:
         """Drop the Oxigraph statements and files (the rdflib ``union`` stays)."""
         self.statements  # noqa: B018 - so that nothing is rendered after release
         self.__dict__.pop("statements", None)
-        self._trig.close()
-        self._nquads.close()
+        for spool in self._spools.values():
+            spool.close()
 
 
 def as_export(source: RdfExport | Dataset) -> RdfExport:
@@ -335,7 +349,8 @@ def _canonical_json(value):
 
 
 register_writer("turtle", "graph.ttl", _oxigraph_writer(ox.RdfFormat.TURTLE, union=True))
-register_writer("trig", "graph.trig", _oxigraph_writer(ox.RdfFormat.TRIG, union=False))
+register_writer("trig", "graph.trig", _oxigraph_writer(ox.RdfFormat.TRIG, union=False), ox.RdfFormat.TRIG)
 register_writer("ntriples", "graph.nt", _oxigraph_writer(ox.RdfFormat.N_TRIPLES, union=True, prefixed=False))
-register_writer("nquads", "graph.nq", _oxigraph_writer(ox.RdfFormat.N_QUADS, union=False, prefixed=False))
+register_writer("nquads", "graph.nq", _oxigraph_writer(ox.RdfFormat.N_QUADS, union=False, prefixed=False),
+                ox.RdfFormat.N_QUADS)
 register_writer("jsonld", "graph.jsonld", _write_jsonld)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rdflib import URIRef
 from rdflib.namespace import PROV
 
 from graph.pipeline import extract_article, resolve_all
-from graph.rdf import article_iri, build_dataset, event_iri
+from graph.rdf import ANKG, article_iri, build_dataset, event_iri
 from graph.records import Article
 from graph.serialize import union_graph
 
 CHAIN = ("gazetteer", "pattern")
 REPORTS = ("عقد مجلس الأمن الدولي اجتماعا في نيويورك يوم الأربعاء لبحث مكافحة الإرهاب.",
-           "وكان مجلس الأمن الدولي قد عقد اجتماعا في نيويورك يوم الأربعاء حول مكافحة الإرهاب.",
+           "وكان مجلس الأمن الدولي قد عقد لقاء في نيويورك يوم الأربعاء حول مكافحة الإرهاب.",
            "وذكرت مصادر أن مجلس الأمن الدولي عقد اجتماعا في نيويورك يوم الأربعاء.")
 
 
@@ -29,3 +30,16 @@ def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_g
         assert set(graph.objects(event, PROV.wasDerivedFrom)) == {article_iri(article_id)}
     union = union_graph(dataset)
     assert set(union.objects(event, PROV.wasDerivedFrom)) == {article_iri(a) for a in node.articles}
+
+
+def test_each_article_graph_states_only_the_trigger_words_of_that_article():
+    extractions = [extract_article(Article(id=f"a{i}", text=t, published=dt.date(2018, 7, 4)), CHAIN)
+                   for i, t in enumerate(REPORTS)]
+    resolution = resolve_all(extractions)
+    (node,) = [n for n in resolution.events if len(n.articles) == len(REPORTS)]
+    dataset = build_dataset(extractions, resolution)
+    event, trigger = event_iri(node.id), URIRef(ANKG.trigger.value)
+    said = {a: {str(t) for t in dataset.graph(article_iri(a)).objects(event, trigger)} for a in node.articles}
+    assert said == {m.article_id: {m.trigger} for m in node.mentions}
+    assert said["a1"] == {"لقاء"} and said["a0"] == {"اجتماعا"}
+    assert {str(t) for t in union_graph(dataset).objects(event, trigger)} == {"اجتماعا", "لقاء"}

@@ -163,3 +163,20 @@ def test_terms_rdf_calls_equal_are_written_once(tmp_path):
         export.copy_quads(ox.RdfFormat.N_QUADS, out)
     assert len((tmp_path / "out.nq").read_bytes().splitlines()) == 2
     assert len(export.statements) == len(list(export.triples)) == len(export.union) == 2
+
+
+def test_an_export_renders_only_the_graph_formats_asked_for(tmp_path):
+    """A build without N-Quads output does not render them; the TriG is the same either way."""
+    from graph.serialize import RdfExport
+
+    def trig(export):
+        with open(tmp_path / "out.trig", "wb") as out:
+            export.copy_quads(ox.RdfFormat.TRIG, out)
+        return (tmp_path / "out.trig").read_bytes()
+
+    both = RdfExport.from_dataset(fixture_dataset())
+    only = RdfExport.from_dataset(fixture_dataset(), graphs_formats=[ox.RdfFormat.TRIG])
+    assert trig(only) == trig(both) and only.statements == both.statements
+    with open(tmp_path / "out.nq", "wb") as out, pytest.raises(ValueError, match="did not render its named graphs"):
+        only.copy_quads(ox.RdfFormat.N_QUADS, out)
+    assert get_writer("trig").graphs_format == ox.RdfFormat.TRIG and get_writer("turtle").graphs_format is None
