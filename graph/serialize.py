@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -172,7 +173,7 @@ class RdfExport:
             if self._spools:
                 self._render([ox.Quad(s, p, o, name) for s, p, o in triples])
         self._source = ()
-        return sorted(union, key=sort_key)
+        return _sorted_by_subject(union, sort_key)
 
     def _render(self, quads: list[ox.Quad]) -> None:
         for fmt, spool in self._spools.items():
@@ -285,6 +286,24 @@ def _sort_keys() -> Callable[[tuple], tuple[str, bool, str, str]]:
         return texts(subject), iri != _RDF_TYPE, iri, texts(obj)
 
     return key
+
+
+def _sorted_by_subject(statements: set[tuple], sort_key: Callable[[tuple], tuple]) -> list[tuple]:
+    """``sorted(statements, key=sort_key)`` (which must order by subject text first), a subject at a time.
+
+    One sort of millions of statements compares long subject IRIs at every
+    step; sorting the distinct subjects, then each subject's few statements,
+    gives the same list in half the time at 7.7 million statements
+    (``bench/bench_build.py``). ``statements`` is emptied on the way.
+    """
+    by_subject: dict = defaultdict(list)
+    for statement in statements:
+        by_subject[statement[0]].append(statement)
+    statements.clear()
+    ordered = []
+    for subject in sorted(by_subject, key=lambda subject: sort_key(by_subject[subject][0])[0]):
+        ordered.extend(sorted(by_subject[subject], key=sort_key))
+    return ordered
 
 
 def _namespaces(terms) -> set[str]:

@@ -180,3 +180,20 @@ def test_an_export_renders_only_the_graph_formats_asked_for(tmp_path):
     with open(tmp_path / "out.nq", "wb") as out, pytest.raises(ValueError, match="did not render its named graphs"):
         only.copy_quads(ox.RdfFormat.N_QUADS, out)
     assert get_writer("trig").graphs_format == ox.RdfFormat.TRIG and get_writer("turtle").graphs_format is None
+
+
+def test_sorting_a_subject_at_a_time_is_the_one_big_sort():
+    from graph.serialize import _sort_keys, _sorted_by_subject
+
+    rng = random.Random(7)
+    names = [ox.NamedNode(f"http://example.org/{rng.choice('abc')}{i}") for i in range(40)]
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    objects = names + [ox.Literal(str(i)) for i in range(10)] + [ox.Literal("س", language="ar"), ox.BlankNode("b1")]
+    statements = {(rng.choice(names[:15] + [ox.BlankNode("b0")]), rng.choice([rdf_type, *names[:5]]), rng.choice(objects))
+                  for _ in range(600)}
+    expected = sorted(statements, key=_sort_keys())
+    assert _sorted_by_subject(set(statements), _sort_keys()) == expected
+    first = {}
+    for subject, predicate, _ in expected:
+        first.setdefault(subject, predicate)
+    assert all(first[subject] == rdf_type for subject, predicate, _ in statements if predicate == rdf_type)
