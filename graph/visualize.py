@@ -46,10 +46,10 @@ def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_
     """Write ``graph.html`` (the entity–event view) and ``view-<name>.html``
     for every view into ``out_dir``; return the paths written."""
     out_dir = Path(out_dir)
-    info = node_info(g)
+    info, described = node_info(g), {}
     paths = []
     for view in analysis.views:
-        html = render_view(g, analysis, view, top, info)
+        html = render_view(g, analysis, view, top, info, described)
         if view == "entity_event":
             write_atomic(out_dir / "graph.html", html)
             paths.append(out_dir / "graph.html")
@@ -58,9 +58,10 @@ def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_
     return paths
 
 
-def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, info: dict | None = None) -> str:
+def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, info: dict | None = None,
+                described: dict | None = None) -> str:
     """One view as a self-contained HTML page (a string)."""
-    data = page_data(g, analysis, view, top, info)
+    data = page_data(g, analysis, view, top, info, described)
     template = _environment().get_template("graph.html.j2")
     vis_js, page_js = _asset_text(_vis_dir() / "vis-network.min.js"), _asset_text(_HERE / "assets" / "graph.js")
     return template.render(
@@ -70,18 +71,25 @@ def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP,
     )
 
 
-def page_data(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, info: dict | None = None) -> dict:
+def page_data(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, info: dict | None = None,
+              described: dict | None = None) -> dict:
     """Everything the page script needs: nodes, edges, details, legend, counts.
 
     Only the ``top`` nodes by PageRank (ties: degree, IRI) are kept; the
-    layout is computed once with ``spring_layout(seed=42)``.
+    layout is computed once with ``spring_layout(seed=42)``. ``described``
+    keeps node details between the pages of one graph: the most central
+    nodes are in every view, and their details are read once.
     """
     info = node_info(g) if info is None else info
+    described = {} if described is None else described
     G = analysis.views[view]
     rows = sorted(analysis.scores[view], key=lambda r: (-r.pagerank, -r.degree, r.iri))
     kept = rows[:max(top, 0)]
     H = G.subgraph(r.iri for r in kept)
-    details = {r.iri: {**node_details(g, r.iri, info), "scores": _scores(r)} for r in kept}
+    for r in kept:
+        if r.iri not in described:
+            described[r.iri] = node_details(g, r.iri, info)
+    details = {r.iri: {**described[r.iri], "scores": _scores(r)} for r in kept}
     nodes, edges = _vis_elements(H, kept, _layout(H), details)
     labels = class_labels()
     groups = [{"id": group, "color": color, "count": sum(r.group == group for r in kept),

@@ -175,3 +175,13 @@ def test_pages_do_not_depend_on_the_hash_seed(tmp_path):
                        capture_output=True)
         digests.add(tuple((out / p.name).read_bytes() for p in sorted(out.iterdir())))
     assert len(digests) == 1
+
+
+def test_pages_reading_details_once_equal_pages_rendered_alone(g, pages):
+    """render_html describes a node shown in several views once; every page is unchanged."""
+    analysis, described = analyze_graph(g), {}
+    for view in analysis.views:
+        assert render_view(g, analysis, view, described=described) == render_view(g, analysis, view)
+    shown = [set(page_data(g, analysis, view)["details"]) for view in analysis.views]
+    assert set(described) == set().union(*shown) and len(described) < sum(map(len, shown))
+    assert (pages[0].parent / "view-comention.html").read_text(encoding="utf-8") == render_view(g, analysis, "comention")
