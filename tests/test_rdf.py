@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV
 
@@ -18,12 +19,18 @@ REPORTS = ("عقد مجلس الأمن الدولي اجتماعا في نيوي
            "وذكرت مصادر أن مجلس الأمن الدولي عقد اجتماعا في نيويورك يوم الأربعاء.")
 
 
-def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_graph():
+@pytest.fixture(scope="module")
+def reported():
+    """The event every report tells, and the dataset of the three reports."""
     extractions = [extract_article(Article(id=f"a{i}", text=t, published=dt.date(2018, 7, 4)), CHAIN)
                    for i, t in enumerate(REPORTS)]
     resolution = resolve_all(extractions)
     (node,) = [n for n in resolution.events if len(n.articles) == len(REPORTS)]
-    dataset = build_dataset(extractions, resolution)
+    return node, build_dataset(extractions, resolution)
+
+
+def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_graph(reported):
+    node, dataset = reported
     event = event_iri(node.id)
     for article_id in node.articles:
         graph = dataset.graph(article_iri(article_id))
@@ -32,12 +39,8 @@ def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_g
     assert set(union.objects(event, PROV.wasDerivedFrom)) == {article_iri(a) for a in node.articles}
 
 
-def test_each_article_graph_states_only_the_trigger_words_of_that_article():
-    extractions = [extract_article(Article(id=f"a{i}", text=t, published=dt.date(2018, 7, 4)), CHAIN)
-                   for i, t in enumerate(REPORTS)]
-    resolution = resolve_all(extractions)
-    (node,) = [n for n in resolution.events if len(n.articles) == len(REPORTS)]
-    dataset = build_dataset(extractions, resolution)
+def test_each_article_graph_states_only_the_trigger_words_of_that_article(reported):
+    node, dataset = reported
     event, trigger = event_iri(node.id), URIRef(ANKG.trigger.value)
     said = {a: {str(t) for t in dataset.graph(article_iri(a)).objects(event, trigger)} for a in node.articles}
     assert said == {m.article_id: {m.trigger} for m in node.mentions}

@@ -98,7 +98,7 @@ class _ClusterIndex:
         if facts.series:
             return []
         kind = facts.event.kind
-        kinds = sorted(_NAMED_BOTH_WAYS, key=_KIND_RANK.index) if kind in _NAMED_BOTH_WAYS else (kind,)
+        kinds = _NAMED_BOTH_WAYS if kind in _NAMED_BOTH_WAYS else (kind,)  # order: sorted below
         keys = [(entity, k) for entity in (*facts.places, *facts.participants) for k in kinds]
         years, month = _years(facts.event.date), _month(facts.published)
         if years:
