@@ -16,7 +16,9 @@ import random
 import networkx as nx
 import numpy as np
 
-__all__ = ["MEASURES", "compute_measures", "score_nodes", "sampled_closeness", "EXACT_BETWEENNESS_LIMIT", "BETWEENNESS_SAMPLE", "SEED"]
+from graph.paths import adjacency, components, dependencies, distance_totals
+
+__all__ = ["MEASURES", "compute_measures", "score_nodes", "sampled_betweenness", "exact_closeness", "sampled_closeness", "EXACT_BETWEENNESS_LIMIT", "BETWEENNESS_SAMPLE", "SEED"]
 
 MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "pagerank", "eigenvector", "community")
 EXACT_BETWEENNESS_LIMIT = 3000
@@ -49,8 +51,8 @@ def score_nodes(G: nx.Graph) -> tuple[dict[str, dict], str]:
     k = None if len(nodes) <= EXACT_BETWEENNESS_LIMIT else min(BETWEENNESS_SAMPLE, len(nodes))
     if k:
         note = f"betweenness sampled from {k} of {len(nodes)} nodes (seed {SEED})"
-    betweenness = nx.betweenness_centrality(G, k=k, seed=SEED, normalized=True)
-    closeness = nx.closeness_centrality(G) if not k else sampled_closeness(G, k)
+    betweenness = sampled_betweenness(G, k)
+    closeness = exact_closeness(G) if not k else sampled_closeness(G, k)
     if k:
         note += f"; closeness estimated from at most {k} sources a component"
     pagerank = _pagerank(G)
@@ -66,6 +68,49 @@ def score_nodes(G: nx.Graph) -> tuple[dict[str, dict], str]:
     } for n in nodes}, note
 
 
+def sampled_betweenness(G: nx.Graph, k: int | None = None) -> dict[str, float]:
+    """Normalised betweenness as ``nx.betweenness_centrality(G, k, seed=SEED, normalized=True)``:
+    the same ``k`` sources, the same scaling, sums in scipy (:mod:`graph.paths`).
+
+    >>> G = nx.gnm_random_graph(30, 45, seed=3)
+    >>> ours, theirs = sampled_betweenness(G, 10), nx.betweenness_centrality(G, 10, seed=SEED)
+    >>> max(abs(ours[n] - theirs[n]) for n in G) < 1e-12
+    True
+    """
+    nodes = list(G)
+    n = len(nodes)
+    sampled = k is not None and k < n
+    sources = random.Random(SEED).sample(range(n), k) if sampled else range(n)
+    raw = dependencies(adjacency(G, nodes), sources)
+    if n < 3:
+        return dict(zip(nodes, raw.tolist()))
+    if not sampled:
+        return dict(zip(nodes, (raw * (1 / ((n - 1) * (n - 2)))).tolist()))
+    scale = np.full(n, 1 / (k * (n - 2)))
+    scale[list(sources)] = 1 / ((k - 1) * (n - 2)) if k > 1 else np.nan
+    return dict(zip(nodes, (raw * scale).tolist()))
+
+
+def exact_closeness(G: nx.Graph) -> dict[str, float]:
+    """``nx.closeness_centrality(G)`` (Wasserman–Faust), from scipy's distances: the same
+    floating-point steps on the same integer totals, so the same numbers.
+
+    >>> G = nx.gnm_random_graph(30, 30, seed=4)
+    >>> exact_closeness(G) == nx.closeness_centrality(G)
+    True
+    """
+    nodes, n = list(G), len(G)
+    matrix = adjacency(G, nodes)
+    totals = distance_totals(matrix, range(n)).tolist()
+    closeness = {}
+    for members in components(matrix):
+        reach = len(members) - 1.0
+        for i in members.tolist():
+            value = reach / totals[i] if totals[i] > 0.0 and n > 1 else 0.0
+            closeness[nodes[i]] = value * (reach / (n - 1)) if n > 1 else value
+    return closeness
+
+
 def sampled_closeness(G: nx.Graph, k: int) -> dict[str, float]:
     """Closeness (Wasserman–Faust, as networkx) with distances averaged over at
     most ``k`` seeded sources per connected component (Eppstein–Wang); exact
@@ -77,18 +122,19 @@ def sampled_closeness(G: nx.Graph, k: int) -> dict[str, float]:
     True
     """
     rng = random.Random(SEED)
-    n, closeness = len(G), {}
-    for component in sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: c[0]):
-        sources = component if len(component) <= k else rng.sample(component, k)
-        totals = dict.fromkeys(component, 0)
-        for source in sources:
-            for node, distance in nx.single_source_shortest_path_length(G, source).items():
-                totals[node] += distance
+    nodes = sorted(G)
+    n, closeness, matrix = len(G), {}, adjacency(G, nodes)
+    parts = []
+    for members in components(matrix):
+        component = members.tolist()
+        parts.append((component, component if len(component) <= k else rng.sample(component, k)))
+    totals = distance_totals(matrix, [source for _, sources in parts for source in sources]).tolist()
+    for component, sources in parts:
         chosen, r = set(sources), len(component)
-        for node in component:
-            others = len(sources) - (node in chosen)
-            spread = totals[node] / others * (r - 1) if others else 0
-            closeness[node] = (r - 1) / (n - 1) * (r - 1) / spread if spread and n > 1 else 0.0
+        for i in component:
+            others = len(sources) - (i in chosen)
+            spread = totals[i] / others * (r - 1) if others else 0
+            closeness[nodes[i]] = (r - 1) / (n - 1) * (r - 1) / spread if spread and n > 1 else 0.0
     return closeness
 
 
