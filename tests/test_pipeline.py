@@ -129,6 +129,16 @@ def test_build_is_byte_identical_across_runs(tmp_path):
         assert (tmp_path / "a" / filename).read_bytes() == (tmp_path / "b" / filename).read_bytes(), filename
 
 
+def test_two_processes_build_the_same_files_as_one(seed_build, tmp_path):
+    """``--jobs 2`` extracts, renders the named graphs and scores the views on other processes."""
+    _, single = seed_build
+    subprocess.run([sys.executable, "build.py", str(SEEDS), "--out", str(tmp_path), "--jobs", "2"],
+                   cwd=ROOT, check=True, capture_output=True)
+    names = sorted(path.name for path in single.iterdir())
+    assert names == sorted(path.name for path in tmp_path.iterdir()) and "graph.trig" in names
+    assert [name for name in names if (single / name).read_bytes() != (tmp_path / name).read_bytes()] == []
+
+
 def test_summary_names_what_was_built(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02" * 10)
     result = subprocess.run([sys.executable, "build.py", str(SEEDS / "002_08d5b8224b143400.txt"),

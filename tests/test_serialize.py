@@ -197,3 +197,38 @@ def test_sorting_a_subject_at_a_time_is_the_one_big_sort():
     for subject, predicate, _ in expected:
         first.setdefault(subject, predicate)
     assert all(first[subject] == rdf_type for subject, predicate, _ in statements if predicate == rdf_type)
+
+
+def _graph_files(export, tmp_path) -> dict:
+    files = {}
+    for fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        with open(tmp_path / "out", "wb") as out:
+            export.copy_quads(fmt, out)
+        files[fmt] = (tmp_path / "out").read_bytes()
+    return files
+
+
+def test_named_graphs_rendered_by_a_forked_child_are_the_same_bytes(tmp_path):
+    """With jobs > 1 a child renders TriG and N-Quads while this process makes the union."""
+    from graph.serialize import RdfExport
+
+    here = RdfExport.from_dataset(fixture_dataset())
+    forked = RdfExport.from_dataset(fixture_dataset(), jobs=2)
+    assert forked.statements == here.statements
+    assert forked._graphs._child is not None  # rendering is under way in the child
+    assert _graph_files(forked, tmp_path) == _graph_files(here, tmp_path)
+    forked.release()
+
+
+def test_a_child_that_fails_to_render_is_an_error_not_a_short_file(tmp_path, monkeypatch):
+    from graph.errors import GraphError
+    from graph.serialize import RdfExport, _NamedGraphs
+
+    def broken(self, name, triples):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(_NamedGraphs, "add", broken)
+    export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
+    assert export.statements  # this process never renders: only the child fails
+    with open(tmp_path / "out.trig", "wb") as out, pytest.raises(GraphError, match="exit status 1"):
+        export.copy_quads(ox.RdfFormat.TRIG, out)
