@@ -84,22 +84,35 @@ class Encoder:
         return words, chars, feats
 
     def batch(self, encoded: list[tuple]) -> tuple:
-        """Padded tensors ``words, chars, feats, lengths`` for encoded sentences."""
+        """Padded tensors ``words, chars, feats, lengths`` for encoded sentences.
+
+        ``chars`` is ``(forms, index)``: each distinct character sequence once,
+        in sorted order (a zero row for padding when there is any), and per
+        token the row of its form. The character CNN then reads each form once
+        and nothing has to find the distinct rows of a token-by-character tensor.
+        """
         import torch
 
         n, time = len(encoded), max(len(e[0]) for e in encoded)
-        width = max(len(c) for e in encoded for c in e[1])
         slots = max(1, max(len(f) for e in encoded for f in e[2]))
         words = np.zeros((n, time, 2), dtype=np.int64)
-        chars = np.zeros((n, time, width), dtype=np.int64)
         feats = np.zeros((n, time, slots), dtype=np.int64)
+        index = np.zeros((n, time), dtype=np.int64)
+        rows: dict[tuple, int] = {(): 0} if any(len(e[0]) < time for e in encoded) else {}
         for b, (w, c, f) in enumerate(encoded):
             words[b, :len(w)] = w
-            for t, (ci, fi) in enumerate(zip(c, f)):
-                chars[b, t, :len(ci)] = ci
+            index[b, :len(c)] = [rows.setdefault(ci, len(rows)) for ci in c]
+            for t, fi in enumerate(f):
                 feats[b, t, :len(fi)] = fi
+        ordered = sorted(rows)
+        rank = {form: r for r, form in enumerate(ordered)}
+        index = np.array([rank[form] for form in rows], dtype=np.int64)[index]
+        forms = np.zeros((len(ordered), max(map(len, ordered))), dtype=np.int64)
+        for r, form in enumerate(ordered):
+            forms[r, :len(form)] = form
         lengths = torch.tensor([len(e[0]) for e in encoded])
-        return torch.from_numpy(words), torch.from_numpy(chars), torch.from_numpy(feats), lengths
+        chars = (torch.from_numpy(forms), torch.from_numpy(index))
+        return torch.from_numpy(words), chars, torch.from_numpy(feats), lengths
 
 
 def word_key(token: str) -> str:

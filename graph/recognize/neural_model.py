@@ -26,7 +26,7 @@ class BiLstmCrf(nn.Module):
     """Token inputs → BiLSTM → per-corpus emissions → CRF.
 
     >>> net = BiLstmCrf({"words": 5, "chars": 4, "feats": 6, "tags": 3, "corpora": 2})
-    >>> w = torch.tensor([[[2, 0], [3, 0]]]); c = torch.ones(1, 2, 3, dtype=torch.long)
+    >>> w = torch.tensor([[[2, 0], [3, 0]]]); c = (torch.ones(1, 3, dtype=torch.long), torch.zeros(1, 2, dtype=torch.long))
     >>> f = torch.ones(1, 2, 2, dtype=torch.long); n = torch.tensor([2])
     >>> net.decode(w, c, f, n)[0].shape
     (1, 2)
@@ -52,13 +52,14 @@ class BiLstmCrf(nn.Module):
     def emissions(self, words, chars, feats, lengths, corpus=None):
         """Tag scores ``[batch, time, tags]``; ``corpus`` (``[batch]``) picks the augmented layer.
 
-        ``words[..., 0]`` indexes the trained embedding, ``words[..., 1]`` the fixed vectors.
+        ``words[..., 0]`` indexes the trained embedding, ``words[..., 1]`` the fixed vectors;
+        ``chars`` is ``(forms, index)``: distinct character-id rows (0 pads) and, per token, its row.
         """
-        batch, time, width = chars.shape
-        forms, inverse = torch.unique(chars.view(batch * time, width), dim=0, return_inverse=True)
+        batch, time = words.shape[:2]
+        forms, index = chars
         c = self.conv(self.char(forms).transpose(1, 2))
         c = c.masked_fill(forms.unsqueeze(1) == 0, -1e4).amax(dim=2)
-        c = torch.where(c < -1e3, torch.zeros_like(c), c)[inverse].view(batch, time, -1)
+        c = torch.where(c < -1e3, torch.zeros_like(c), c)[index]
         f = self.feat(feats.view(batch * time, -1)).view(batch, time, -1)
         x = torch.cat([self.word(words[..., 0]), self.pre(words[..., 1]), c, f], dim=2)
         if batch == 1:  # nothing to pack: saves two copies per sentence
@@ -74,7 +75,7 @@ class BiLstmCrf(nn.Module):
 
     def loss(self, words, chars, feats, lengths, tags, corpus):
         """Mean negative log-likelihood of the gold tags."""
-        mask = _mask(lengths, chars.shape[1])
+        mask = _mask(lengths, words.shape[1])
         return self.crf.nll(self.emissions(words, chars, feats, lengths, corpus), tags, mask).mean()
 
     def decode(self, words, chars, feats, lengths, marginals: bool = True):
