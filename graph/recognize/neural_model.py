@@ -135,7 +135,7 @@ def viterbi(scores: np.ndarray, lengths: np.ndarray, trans, start, end) -> np.nd
         total = best[:, :, None] + trans
         index = total.argmax(axis=1)
         inside = (lengths > t)[:, None]
-        best = np.where(inside, np.take_along_axis(total, index[:, None, :], axis=1)[:, 0] + scores[:, t], best)
+        best = np.where(inside, total.max(axis=1) + scores[:, t], best)
         pointers[:, t] = np.where(inside, index, identity)
     path = np.zeros((batch, time), dtype=np.int64)
     path[:, -1] = (best + end).argmax(axis=1)
@@ -147,23 +147,36 @@ def viterbi(scores: np.ndarray, lengths: np.ndarray, trans, start, end) -> np.nd
 def posteriors(scores: np.ndarray, lengths: np.ndarray, trans, start, end) -> np.ndarray:
     """Probability of each tag at each position (forward-backward, numpy).
 
+    Each step's log-sum over the previous tag is a product with ``exp(trans)``
+    after shifting by the previous scores' maximum: four small array
+    operations a step instead of eight on a tags × tags cube.
+
     >>> p = posteriors(np.zeros((1, 3, 2)), np.array([2]), np.zeros((2, 2)), np.zeros(2), np.zeros(2))
     >>> p[0, :2].tolist()
     [[0.5, 0.5], [0.5, 0.5]]
     """
     batch, time, tags = scores.shape
+    shift = float(np.max(trans))
+    forward, backward = np.exp(trans - shift), np.exp(trans - shift).T
     alpha = np.zeros_like(scores)
     alpha[:, 0] = start + scores[:, 0]
     for t in range(1, time):
-        step = _logsumexp(alpha[:, t - 1, :, None] + trans, axis=1) + scores[:, t]
+        step = _log_product(alpha[:, t - 1], forward, shift) + scores[:, t]
         alpha[:, t] = np.where((lengths > t)[:, None], step, alpha[:, t - 1])
     log_z = _logsumexp(alpha[np.arange(batch), np.maximum(lengths - 1, 0)] + end, axis=1)
     beta = np.zeros_like(scores)
     beta[:, -1] = end
     for t in range(time - 2, -1, -1):
-        step = _logsumexp(trans + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+        step = _log_product(scores[:, t + 1] + beta[:, t + 1], backward, shift)
         beta[:, t] = np.where((lengths > t + 1)[:, None], step, end)
     return np.exp(alpha + beta - log_z[:, None, None])
+
+
+def _log_product(log_x: np.ndarray, weights: np.ndarray, shift: float) -> np.ndarray:
+    """``log(exp(log_x) @ (weights * exp(shift)))`` row by row, without overflow."""
+    top = log_x.max(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):  # a tag no previous tag can reach: log 0 = -inf, probability 0
+        return np.log(np.exp(log_x - top) @ weights) + (top + shift)
 
 
 def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
