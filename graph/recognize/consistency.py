@@ -60,10 +60,13 @@ def _choose(nearby: list[tuple[tuple[str, ...], str, float]]) -> list[tuple[tupl
 
 def _retag(key: tuple[str, ...], tags: list[str], probs: list[float], names) -> Tagged:
     n = len(key)
+    starts: dict[str, list[int]] = defaultdict(list)
+    for a, word in enumerate(key):
+        starts[word].append(a)
     for name, kind, confidence in names:
         size = len(name)
-        for a in range(n - size + 1):
-            if key[a:a + size] != name or any(t != "O" for t in tags[a:a + size]):
+        for a in starts.get(name[0], ()):
+            if a + size > n or key[a:a + size] != name or any(t != "O" for t in tags[a:a + size]):
                 continue
             if a + size < n and tags[a + size].startswith("I-"):
                 continue

@@ -69,8 +69,9 @@ def clauses(view: Sentence) -> list[Clause]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def cue_role(norm: str) -> str:
-    """The cue class of a normalised word, or ``""``.
+    """The cue class of a normalised word, or ``""`` (cached: every clause split asks for every word).
 
     Clause words match as written or after a conjunction ("وأن"); other cues
     also after a preposition ("بحضور"), never on a two-letter remnant

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
@@ -88,17 +89,24 @@ def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sent
         by_sentence.setdefault(token.sentence, []).append(token)
     ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
     starts = [m.start for m in ordered]
+    reach = list(accumulate((m.end for m in ordered), max))
     views = []
     for index in sorted(by_sentence):
         tokens = tuple(by_sentence[index])
-        covering = tuple(_covering(token, ordered, starts) for token in tokens)
+        covering = tuple(_covering(token, ordered, starts, reach) for token in tokens)
         views.append(Sentence(index, tokens, covering))
     return views
 
 
-def _covering(token: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
-    """The first mention (by start, longest first) overlapping the token."""
+def _covering(token: Token, mentions: list[Mention], starts: list[int], reach: list[int]) -> Mention | None:
+    """The first mention (by start, longest first) overlapping the token.
+
+    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``: a token past it
+    (most tokens) is covered by none, and nothing is scanned.
+    """
     hi = bisect_left(starts, token.end)
+    if hi == 0 or reach[hi - 1] <= token.start:
+        return None
     for k in range(max(0, hi - _LOOKBACK), hi):
         if token.start < mentions[k].end:
             return mentions[k]
