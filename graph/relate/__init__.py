@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graph.records import Document, Event, Kind, Mention, Role  # noqa: F401 (Kind: doctest)
+from graph.relate.context import sentence_views
 from graph.relate.events import find_events
 from graph.relate.merge import merge_events, merge_roles
 from graph.relate.roles import find_roles
@@ -33,8 +34,9 @@ def relate(document: Document, mentions: Sequence[Mention]) -> tuple[tuple[Role,
     >>> [(e.kind.value, e.place.start == text.rindex("الكويت"), e.date.certainty) for e in events]
     [('Meeting', True, 'unknown')]
     """
-    roles = tuple(find_roles(document, mentions))
+    views = sentence_views(document, mentions)
+    roles = tuple(find_roles(document, mentions, views))
     offices = tuple(sorted({r.organization for r in roles if r.organization is not None}))
-    events = tuple(find_events(document, mentions, exclude=offices))
+    events = tuple(find_events(document, mentions, exclude=offices, views=views))
     return roles, events
 

@@ -47,11 +47,18 @@ class Clause:
     antecedent: Mention | None = None
 
 
-def clauses(view: Sentence) -> list[Clause]:
-    """Split a sentence at complementisers, relatives, "حيث" and colons.
+def clauses(view: Sentence) -> tuple[Clause, ...]:
+    """Split a sentence at complementisers, relatives, "حيث" and colons (once per view).
 
     The antecedent of a relative clause is the entity named just before it.
     """
+    found = view.derived.get("clauses")
+    if found is None:
+        found = view.derived["clauses"] = tuple(_split(view))
+    return found
+
+
+def _split(view: Sentence) -> list[Clause]:
     out, start, kind, antecedent = [], 0, "main", None
     for k in range(len(view.tokens)):
         if view.covering[k] is not None or cue_role(view.norm(k)) != "boundary":

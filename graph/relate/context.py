@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
@@ -62,6 +62,7 @@ class Sentence:
     index: int
     tokens: tuple[Token, ...]
     covering: tuple[Mention | None, ...]
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # worked out once per view
 
     def mention_starts(self) -> dict[int, Mention]:
         """Token index → mention that begins on that token."""

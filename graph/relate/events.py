@@ -78,7 +78,8 @@ def is_series(word: str) -> bool:
     return not (norm.endswith("ال" + variant) or norm.endswith("لل" + variant))
 
 
-def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequence[Mention] = ()) -> list[Event]:
+def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequence[Mention] = (),
+                views: Sequence[Sentence] | None = None) -> list[Event]:
     """Event mentions of a document, each with its arguments (sorted).
 
     ``exclude`` are mentions that name an office rather than take part
@@ -87,7 +88,7 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
     text = document.article.text
     speech = [(s, e) for s, e in find_quotes(text) if len(text[s:e].split()) >= _SPEECH_MIN_WORDS]
     dates = find_dates(text, document.article.published)
-    views = sentence_views(document, mentions)
+    views = sentence_views(document, mentions) if views is None else views
     found: list[tuple[Event, Clause]] = []
     subjects: list[tuple[int, Mention | None]] = []  # last named subject, for dropped ones
     for view in views:

@@ -42,7 +42,7 @@ class _Title:
     conjoined: bool = False  # "ونائب": a conjunction joins it to what came before
 
 
-def find_roles(document: Document, mentions: Sequence[Mention]) -> list[Role]:
+def find_roles(document: Document, mentions: Sequence[Mention], views: Sequence[Sentence] | None = None) -> list[Role]:
     """Roles stated in the document, one per (sentence, person, title, institution).
 
     >>> from graph.records import Article
@@ -56,7 +56,7 @@ def find_roles(document: Document, mentions: Sequence[Mention]) -> list[Role]:
     """
     countries = [m for m in mentions if m.kind is Kind.COUNTRY]
     roles: set[Role] = set()
-    for view in sentence_views(document, mentions):
+    for view in sentence_views(document, mentions) if views is None else views:
         titles, honorifics = _titles(view)
         used: set[int] = set()
         for i, mention in sorted(view.mention_starts().items()):
