@@ -135,7 +135,8 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
     export = RdfExport(iter_quads(extractions, resolution), prefixes(),
-                       [w.graphs_format for w in writers if w.graphs_format is not None], jobs=jobs)
+                       [w.graphs_format for w in writers if w.graphs_format is not None],
+                       jobs=jobs if engine == "local" else 1)  # no fork beside a Dask client's threads
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
     outputs = []
     for writer in writers:
