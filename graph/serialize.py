@@ -235,7 +235,7 @@ class _NamedGraphs:
     With ``jobs`` > 1 (and where processes fork) a child renders them while
     this process collects the union: the child reads its copy of the same
     quad iterator, so nothing is sent between them but the files. Rendering
-    was 40% of the RDF stage at 10,000 articles (``bench/bench_build.py``).
+    was a third of the RDF stage at 10,000 articles (``bench/bench_build.py``).
     """
 
     def __init__(self, formats: Collection[ox.RdfFormat], prefixes: dict[str, str]):
@@ -264,8 +264,8 @@ class _NamedGraphs:
 
     def fork(self, quads: Iterable[tuple], sort_key: Callable, jobs: int) -> bool:
         """Start rendering ``quads`` (not yet read) in a forked child; False when not worth it or not possible."""
-        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return False
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+            return False  # a daemonic process (a pool worker) may not start children
         for stream in (sys.stdout, sys.stderr):  # or the child prints what this process has buffered
             stream.flush()
         context = multiprocessing.get_context("fork")

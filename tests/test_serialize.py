@@ -232,3 +232,17 @@ def test_a_child_that_fails_to_render_is_an_error_not_a_short_file(tmp_path, mon
     assert export.statements  # this process never renders: only the child fails
     with open(tmp_path / "out.trig", "wb") as out, pytest.raises(GraphError, match="exit status 1"):
         export.copy_quads(ox.RdfFormat.TRIG, out)
+
+
+def test_a_daemonic_process_renders_the_named_graphs_itself(tmp_path, monkeypatch):
+    """A pool worker (daemonic) may not start children: it renders in process, same bytes."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    from graph.serialize import RdfExport
+
+    here = _graph_files(RdfExport.from_dataset(fixture_dataset()), tmp_path)
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
+    export.statements  # noqa: B018
+    assert export._graphs._child is None and _graph_files(export, tmp_path) == here
