@@ -100,14 +100,15 @@ def exact_closeness(G: nx.Graph) -> dict[str, float]:
     True
     """
     nodes, n = list(G), len(G)
+    if n < 2:
+        return dict.fromkeys(nodes, 0.0)
     matrix = adjacency(G, nodes)
     totals = distance_totals(matrix, range(n)).tolist()
     closeness = {}
     for members in components(matrix):
         reach = len(members) - 1.0
         for i in members.tolist():
-            value = reach / totals[i] if totals[i] > 0.0 and n > 1 else 0.0
-            closeness[nodes[i]] = value * (reach / (n - 1)) if n > 1 else value
+            closeness[nodes[i]] = (reach / totals[i] if totals[i] > 0.0 else 0.0) * (reach / (n - 1))
     return closeness
 
 
