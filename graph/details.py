@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS
 
 from graph.vocab import ANKG, ORG, PROV, SCHEMA
 
-__all__ = ["node_details", "class_labels", "MAX_SOURCES"]
+__all__ = ["node_details", "Details", "class_labels", "MAX_SOURCES"]
 
 MAX_SOURCES = 12
 _ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "ankg.ttl"
@@ -33,16 +33,56 @@ def node_details(g: Graph, iri: str, info: Mapping[str, dict]) -> dict:
     >>> node_details(Graph(), "https://w3id.org/ankg/id/x", {})["sources"]
     []
     """
-    node = URIRef(iri)
-    is_event = info.get(iri, {}).get("group") == "event"
-    return {
-        "types": _types(g, node),
-        "aliases": _aliases(g, node, info.get(iri, {})),
-        "roles": [list(r) for r in _roles(g, node)],
-        "events": [list(e) for e in (_event_facts(g, node) if is_event else _events_of(g, node))],
-        "sources": _event_sources(g, node) if is_event else _mention_sources(g, node),
-        "sources_total": _source_count(g, node, is_event),
-    }
+    return Details(g, info)(iri)
+
+
+class Details:
+    """:func:`node_details` of the nodes of one graph, each read once, with the look-ups they share.
+
+    The most central nodes are on every page, and a node named in thousands
+    of articles shares most of them with the other central nodes: an
+    article's headline and date and a mention's sentence are read from the
+    graph once, not once per node naming them (most of the HTML stage at
+    10,000 articles, ``bench/bench_build.py``).
+    """
+
+    def __init__(self, g: Graph, info: Mapping[str, dict]):
+        self.g, self.info = g, info
+        self.described: dict[str, dict] = {}
+        self._heads: dict = {}
+        self._places: dict = {}
+
+    def __call__(self, iri: str) -> dict:
+        if iri not in self.described:
+            self.described[iri] = self._describe(iri)
+        return self.described[iri]
+
+    def head(self, article) -> dict:
+        """The article's headline, date and identifier (a source without its sentence)."""
+        if article not in self._heads:
+            self._heads[article] = _article_source(self.g, article, "", -1)
+        return self._heads[article]
+
+    def place(self, mention) -> tuple:
+        """``(sentence, article)`` of a mention (the article from the sentence when the mention lacks it)."""
+        if mention not in self._places:
+            g = self.g
+            sentence = g.value(mention, ANKG.inSentence)
+            article = g.value(mention, ANKG.inArticle) or (g.value(sentence, SCHEMA.isPartOf) if sentence else None)
+            self._places[mention] = sentence, article
+        return self._places[mention]
+
+    def _describe(self, iri: str) -> dict:
+        g, node = self.g, URIRef(iri)
+        is_event = self.info.get(iri, {}).get("group") == "event"
+        return {
+            "types": _types(g, node),
+            "aliases": _aliases(g, node, self.info.get(iri, {})),
+            "roles": [list(r) for r in _roles(g, node)],
+            "events": [list(e) for e in (_event_facts(g, node) if is_event else _events_of(g, node))],
+            "sources": _event_sources(self, node) if is_event else _mention_sources(self, node),
+            "sources_total": _source_count(self, node, is_event),
+        }
 
 
 @lru_cache(maxsize=1)
@@ -126,18 +166,17 @@ def _event_title(g: Graph, event) -> tuple[str, ...]:
     return tuple(filter(None, [_text(g, event, "ar") or _text(g, event, "en") or str(event), extra]))
 
 
-def _mention_sources(g: Graph, node: URIRef) -> list[dict]:
+def _mention_sources(details: Details, node: URIRef) -> list[dict]:
     """The first ``MAX_SOURCES`` sentences naming ``node``, earliest article first.
 
     Mentions are grouped by article and only the earliest articles' sentences
     are read: a node named in thousands of articles costs one lookup a mention.
     """
-    by_article: dict = {}
+    g, by_article = details.g, {}
     for mention in g.subjects(ANKG.denotes, node):
-        sentence = g.value(mention, ANKG.inSentence)
-        article = g.value(mention, ANKG.inArticle) or (g.value(sentence, SCHEMA.isPartOf) if sentence else None)
+        sentence, article = details.place(mention)
         by_article.setdefault(article, []).append((mention, sentence))
-    heads = sorted(((_article_source(g, article, "", -1), article) for article in by_article),
+    heads = sorted(((details.head(article), article) for article in by_article),
                    key=lambda pair: (_order(pair[0]), str(pair[1])))
     seen, last = {}, ()
     for head, article in heads:
@@ -153,8 +192,8 @@ def _mention_sources(g: Graph, node: URIRef) -> list[dict]:
     return [s for _, s in sorted(seen.items(), key=lambda kv: (_order(kv[1]), kv[0]))][:MAX_SOURCES]
 
 
-def _event_sources(g: Graph, event: URIRef) -> list[dict]:
-    sources = [_article_source(g, a, "", -1) for a in g.objects(event, PROV.wasDerivedFrom)]
+def _event_sources(details: Details, event: URIRef) -> list[dict]:
+    sources = [details.head(a) for a in details.g.objects(event, PROV.wasDerivedFrom)]
     return sorted(sources, key=_order)[:MAX_SOURCES]
 
 
@@ -170,10 +209,11 @@ def _order(source: dict) -> tuple:
     return (source["date"], source["article"], source["index"], source["text"])
 
 
-def _source_count(g: Graph, node: URIRef, is_event: bool) -> int:
+def _source_count(details: Details, node: URIRef, is_event: bool) -> int:
+    g = details.g
     if is_event:
         return len(set(g.objects(node, PROV.wasDerivedFrom)))
-    return len({g.value(m, ANKG.inSentence) or m for m in g.subjects(ANKG.denotes, node)})
+    return len({details.place(m)[0] or m for m in g.subjects(ANKG.denotes, node)})
 
 
 def _text(g: Graph, node, lang: str) -> str:

@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
 from graph.analyze import Analysis, NodeScore, analyze_graph, load_rdf, node_info
-from graph.details import class_labels, node_details
+from graph.details import Details, class_labels
 from graph.serialize import write_atomic
 from graph.text import normalize_text
 
@@ -39,17 +39,17 @@ GROUP_COLORS = {"person": "#4e79a7", "institution": "#f28e2b", "place": "#59a14f
 _GROUP_CLASS = {"person": "Person", "institution": "Institution", "place": "Place", "event": "Event"}
 _HERE = Path(__file__).resolve().parent
 _SOURCE_MAP = re.compile(r"(//|/\*)# sourceMappingURL=[^\s*]*(\s*\*/)?")
-_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_TOP) -> list[Path]:
     """Write ``graph.html`` (the entity–event view) and ``view-<name>.html``
     for every view into ``out_dir``; return the paths written."""
     out_dir = Path(out_dir)
-    info, described = node_info(g), {}
+    details = Details(g, node_info(g))
     paths = []
     for view in analysis.views:
-        html = render_view(g, analysis, view, top, info, described)
+        html = render_view(g, analysis, view, top, details)
         if view == "entity_event":
             write_atomic(out_dir / "graph.html", html)
             paths.append(out_dir / "graph.html")
@@ -58,10 +58,9 @@ def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_
     return paths
 
 
-def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, info: dict | None = None,
-                described: dict | None = None) -> str:
+def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, details: Details | None = None) -> str:
     """One view as a self-contained HTML page (a string)."""
-    data = page_data(g, analysis, view, top, info, described)
+    data = page_data(g, analysis, view, top, details)
     template = _environment().get_template("graph.html.j2")
     vis_js, page_js = _asset_text(_vis_dir() / "vis-network.min.js"), _asset_text(_HERE / "assets" / "graph.js")
     return template.render(
@@ -71,26 +70,21 @@ def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP,
     )
 
 
-def page_data(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, info: dict | None = None,
-              described: dict | None = None) -> dict:
+def page_data(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, details: Details | None = None) -> dict:
     """Everything the page script needs: nodes, edges, details, legend, counts.
 
     Only the ``top`` nodes by PageRank (ties: degree, IRI) are kept; the
-    layout is computed once with ``spring_layout(seed=42)``. ``described``
-    keeps node details between the pages of one graph: the most central
-    nodes are in every view, and their details are read once.
+    layout is computed once with ``spring_layout(seed=42)``. ``details``
+    (of ``g``) keeps node details between the pages of one graph: the most
+    central nodes are in every view, and their details are read once.
     """
-    info = node_info(g) if info is None else info
-    described = {} if described is None else described
+    details = Details(g, node_info(g)) if details is None else details
     G = analysis.views[view]
     rows = sorted(analysis.scores[view], key=lambda r: (-r.pagerank, -r.degree, r.iri))
     kept = rows[:max(top, 0)]
     H = G.subgraph(r.iri for r in kept)
-    for r in kept:
-        if r.iri not in described:
-            described[r.iri] = node_details(g, r.iri, info)
-    details = {r.iri: {**described[r.iri], "scores": _scores(r)} for r in kept}
-    nodes, edges = _vis_elements(H, kept, _layout(H), details)
+    shown = {r.iri: {**details(r.iri), "scores": _scores(r)} for r in kept}
+    nodes, edges = _vis_elements(H, kept, _layout(H), shown)
     labels = class_labels()
     groups = [{"id": group, "color": color, "count": sum(r.group == group for r in kept),
                "label_ar": labels.get(_GROUP_CLASS[group], ("", ""))[0] or group,
@@ -100,7 +94,7 @@ def page_data(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, i
             "shown_nodes": len(kept), "shown_edges": len(edges), "omitted": len(rows) - len(kept),
             "top": top, "physics": len(kept) <= PHYSICS_LIMIT}
     kinds = {k: {"ar": ar, "en": en} for k, (ar, en) in labels.items()}
-    return {"meta": meta, "nodes": nodes, "edges": edges, "details": details, "groups": groups, "kinds": kinds}
+    return {"meta": meta, "nodes": nodes, "edges": edges, "details": shown, "groups": groups, "kinds": kinds}
 
 
 def json_for_script(data) -> str:
@@ -109,8 +103,7 @@ def json_for_script(data) -> str:
     >>> json_for_script({"t": "</script><b>&\\u2028"})
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False).translate(_ESCAPES)
 
 
 def run_render(graph_path: Path, out_dir: Path, top: int = DEFAULT_TOP) -> list[Path]:

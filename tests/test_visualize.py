@@ -16,8 +16,9 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from graph.analyze import analyze_graph, load_rdf
+from graph.analyze import analyze_graph, load_rdf, node_info
 from graph.cli import main
+from graph.details import Details
 from graph.text import normalize_text
 from graph.visualize import json_for_script, page_data, render_html, render_view
 from graph.vocab import ANKG, ID, SCHEMA
@@ -179,9 +180,10 @@ def test_pages_do_not_depend_on_the_hash_seed(tmp_path):
 
 def test_pages_reading_details_once_equal_pages_rendered_alone(g, pages):
     """render_html describes a node shown in several views once; every page is unchanged."""
-    analysis, described = analyze_graph(g), {}
+    analysis = analyze_graph(g)
+    details = Details(g, node_info(g))
     for view in analysis.views:
-        assert render_view(g, analysis, view, described=described) == render_view(g, analysis, view)
+        assert render_view(g, analysis, view, details=details) == render_view(g, analysis, view)
     shown = [set(page_data(g, analysis, view)["details"]) for view in analysis.views]
-    assert set(described) == set().union(*shown) and len(described) < sum(map(len, shown))
+    assert set(details.described) == set().union(*shown) and len(details.described) < sum(map(len, shown))
     assert (pages[0].parent / "view-comention.html").read_text(encoding="utf-8") == render_view(g, analysis, "comention")
