@@ -75,8 +75,12 @@ class Gazetteer:
         return self._index.keys()
 
 
+@lru_cache(maxsize=1 << 16)
 def phrase_key(name: str) -> str:
     """Normalised tokens of a name joined by one space: the matching key.
+
+    Cached: resolution keys every mention's surface, and a corpus writes
+    the same few thousand names hundreds of thousands of times.
 
     >>> phrase_key("الأمم المتّحدة")
     'الامم المتحده'
