@@ -311,6 +311,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _looks_utf16(sample: bytes, encoding: str) -> bool:
+    """Most characters Arabic letters or printable ASCII, none broken.
+
+    Each such character is one code unit whose high byte is 0 or 6, and a
+    text has at least half as many characters as code units; so a sample
+    where at most 30% of high bytes are 0 or 6 (every UTF-8 file) is
+    rejected without decoding it.
+    """
+    high = sample[1::2] if encoding == "utf-16-le" else sample[0::2]
+    if high.count(0) + high.count(6) <= 0.3 * len(high):
+        return False
     text = sample.decode(encoding, errors="replace")
     letters = len(_ARABIC.findall(text)) + sum(c.isascii() and c.isprintable() for c in text)
     return len(text) > 0 and letters / len(text) > 0.6 and "\ufffd" not in text[:-1]

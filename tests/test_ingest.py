@@ -2,6 +2,8 @@ import codecs
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.ingest import decode_bytes, parse_article, read_sources
 from graph.records import Article, Skipped
@@ -65,3 +67,21 @@ def test_seed_metadata():
     assert "بنكيران" not in articles["003"].text and "شكرا على الإبلاغ" not in articles["003"].text
     assert articles["003"].title == "إعلان الحرب على الإرهاب الإلكتروني"
     assert "زر الذهاب" not in articles["004"].text and "اترك تعليق" not in articles["004"].text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b"\x00", b"\x06", b"\x27", b"\xd8", b"\xd9", b"\x20", b"a", b"\xff", b"\xdc"]),
+                max_size=64).map(b"".join) | st.binary(max_size=64),
+       st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_the_utf16_guess_rejects_early_only_what_it_would_reject(data, encoding):
+    """The high-byte shortcut never changes the answer of the full check."""
+    import re
+
+    from graph.ingest import _looks_utf16
+    from graph.text import ARABIC_LETTER
+
+    sample = data[: len(data) // 2 * 2]
+    text = sample.decode(encoding, errors="replace")
+    letters = len(re.findall(f"[{ARABIC_LETTER}]", text)) + sum(c.isascii() and c.isprintable() for c in text)
+    full = len(text) > 0 and letters / len(text) > 0.6 and "\ufffd" not in text[:-1]
+    assert _looks_utf16(sample, encoding) == full
