@@ -160,11 +160,11 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
 def _write_rdf(export: RdfExport, writers: Sequence[Writer], out_dir: Path, make_graph: Callable[[], T]) -> T:
     """Write every RDF file; return ``make_graph()``, made before the named-graph files.
 
-    With ``jobs`` > 1 the named graphs may still be rendering in a child
+    With ``--jobs`` > 1 the named graphs may still be rendering in a child
     (:class:`graph.serialize.RdfExport`); the union's files and the graph
     analysis reads need only the union, so they are made while the child
-    works, not after waiting for it (13 s of idle at 10,000 articles,
-    ``bench/bench_build.py``).
+    works, not after waiting for it (at 10,000 articles the build used to
+    wait about 13 s).
     """
     for writer in writers:
         if writer.graphs_format is None:
