@@ -60,7 +60,12 @@ class Details:
     def head(self, article) -> dict:
         """The article's headline, date and identifier (a source without its sentence)."""
         if article not in self._heads:
-            self._heads[article] = _article_source(self.g, article, "", -1)
+            g, known = self.g, article is not None
+            headline = g.value(article, SCHEMA.headline) if known else None
+            date = g.value(article, SCHEMA.datePublished) if known else None
+            ident = g.value(article, SCHEMA.identifier) if known else None
+            self._heads[article] = {"headline": str(headline or ""), "date": str(date or ""),
+                                    "article": str(ident or article or ""), "text": "", "index": -1}
         return self._heads[article]
 
     def place(self, mention) -> tuple:
@@ -195,14 +200,6 @@ def _mention_sources(details: Details, node: URIRef) -> list[dict]:
 def _event_sources(details: Details, event: URIRef) -> list[dict]:
     sources = [details.head(a) for a in details.g.objects(event, PROV.wasDerivedFrom)]
     return sorted(sources, key=_order)[:MAX_SOURCES]
-
-
-def _article_source(g: Graph, article, text: str, index: int) -> dict:
-    headline = g.value(article, SCHEMA.headline) if article is not None else None
-    date = g.value(article, SCHEMA.datePublished) if article is not None else None
-    ident = g.value(article, SCHEMA.identifier) if article is not None else None
-    return {"headline": str(headline or ""), "date": str(date or ""), "article": str(ident or article or ""),
-            "text": text, "index": index}
 
 
 def _order(source: dict) -> tuple:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import gc
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -26,7 +25,7 @@ from graph.relate import relate
 from graph.relate.merge import merge_events, merge_roles
 from graph.resolve import resolve_entities
 from graph.scale import map_extractions
-from graph.serialize import RdfExport, Writer, get_writer, remove_stale_temporaries
+from graph.serialize import RdfExport, get_writer, remove_stale_temporaries
 
 __all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "build_corpus", "fewer_collections",
            "DEFAULT_FORMATS"]
@@ -34,7 +33,6 @@ __all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "buil
 DEFAULT_FORMATS = ("turtle", "trig")
 _PROGRESS_FROM = 50
 _BUILD_GC_THRESHOLDS = (100_000, 50, 100)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,11 +134,18 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     kinds = Counter(e.kind.value for e in resolution.entities)
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
-    export = RdfExport(iter_quads(extractions, resolution), prefixes(),
-                       [w.graphs_format for w in writers if w.graphs_format is not None],
+    named_graph_writers = [w for w in writers if w.graphs_format is not None]
+    export = RdfExport(iter_quads(extractions, resolution), prefixes(), [w.graphs_format for w in named_graph_writers],
                        jobs=jobs if engine == "local" else 1)  # no fork beside a Dask client's threads
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
-    g = _write_rdf(export, writers, out_dir, lambda: export.union_without(UNREAD_PREDICATES))
+    # The named graphs may still be rendering in a child (--jobs > 1): what needs only the union comes
+    # first, so the build does not wait for it (about 13 s at 10,000 articles).
+    for writer in writers:
+        if writer not in named_graph_writers:
+            writer.write(export, out_dir / writer.filename)
+    g = export.union_without(UNREAD_PREDICATES)
+    for writer in named_graph_writers:
+        writer.write(export, out_dir / writer.filename)
     outputs = [out_dir / writer.filename for writer in writers]
     triples = len(export.statements)
     export.release()
@@ -155,22 +160,3 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
 
         outputs.append(load_store(out_dir))
     return replace(found, triples=triples, top_actors=tuple(analysis.top_actors(5)), outputs=tuple(outputs))
-
-
-def _write_rdf(export: RdfExport, writers: Sequence[Writer], out_dir: Path, make_graph: Callable[[], T]) -> T:
-    """Write every RDF file; return ``make_graph()``, made before the named-graph files.
-
-    With ``--jobs`` > 1 the named graphs may still be rendering in a child
-    (:class:`graph.serialize.RdfExport`); the union's files and the graph
-    analysis reads need only the union, so they are made while the child
-    works, not after waiting for it (at 10,000 articles the build used to
-    wait about 13 s).
-    """
-    for writer in writers:
-        if writer.graphs_format is None:
-            writer.write(export, out_dir / writer.filename)
-    g = make_graph()
-    for writer in writers:
-        if writer.graphs_format is not None:
-            writer.write(export, out_dir / writer.filename)
-    return g
