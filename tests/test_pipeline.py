@@ -159,3 +159,30 @@ def test_a_build_collects_garbage_rarely_and_restores_the_collector_after():
         assert gc.get_threshold()[0] > 100 * before[0]
         raise RuntimeError("a failed build")
     assert gc.get_threshold() == before
+
+
+def test_articles_are_read_as_they_are_extracted_not_ahead(monkeypatch):
+    from graph import pipeline, scale
+    from graph.ingest import read_sources
+    from graph.records import Skipped
+
+    read = []
+
+    def corpus():
+        yield Skipped("broken.txt", "not UTF-8")
+        for _ in range(3):
+            for item in read_sources([SEEDS]):
+                read.append(item)
+                yield item
+
+    read_when_extracted = []
+
+    def spy(*args, **options):
+        for pair in scale.map_extractions(*args, **options):
+            read_when_extracted.append(len(read))
+            yield pair
+
+    monkeypatch.setattr(pipeline, "map_extractions", spy)
+    extractions, skipped = pipeline.extract_all(corpus(), ("gazetteer",))
+    assert read_when_extracted == list(range(1, 16)) and len(extractions) == 15
+    assert skipped == [Skipped("broken.txt", "not UTF-8")]
