@@ -5,7 +5,8 @@ measures, each in a fresh subprocess so that peak memory is its own:
 
 * ``floor``       reading the files, ``normalize_text`` and camel-tools
                   ``simple_word_tokenize``: the least any Arabic pipeline does;
-* ``extract``     ingest + extraction (``graph.scale.map_extractions``), results dropped;
+* ``extract``     ingest + extraction (``graph.scale.map_extractions``) as the build runs it
+                  (workers drop tokens before sending results back), results dropped;
 * ``build``       the whole ``build_corpus`` (Turtle, TriG, analysis, HTML), with stage times;
 * ``incremental`` extraction over the corpus plus one new article with a warm cache.
 
@@ -110,10 +111,10 @@ def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
     start = time.perf_counter()
     articles = tokens = mentions = failed = 0
     stream = (a for a in read_sources([corpus]) if isinstance(a, Article))
-    for _, result in map_extractions(stream, recognizer_chain(), jobs=jobs):
+    for _, result in map_extractions(stream, recognizer_chain(), jobs=jobs, keep_tokens=False):
         if isinstance(result, Extraction):
             articles += 1
-            tokens += len(result.document.tokens)
+            tokens += result.token_count
             mentions += len(result.mentions)
         else:
             failed += 1

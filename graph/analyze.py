@@ -11,7 +11,7 @@ runs over the same graph give byte-identical reports.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from types import MappingProxyType
@@ -70,11 +70,13 @@ class NodeScore:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The views of one rdflib graph and the scores of their nodes."""
+    """The views of one rdflib graph, the scores of their nodes and the graph's
+    :func:`node_info` (pages show it again)."""
 
     views: Mapping[str, nx.Graph]
     scores: Mapping[str, tuple[NodeScore, ...]]
     notes: tuple[str, ...] = ()
+    info: Mapping[str, dict] = field(default_factory=lambda: MappingProxyType({}))
 
     def top_actors(self, n: int = 5) -> list[tuple[str, str, str, float]]:
         """The ``n`` most central persons and institutions (see :func:`top_actors`)."""
@@ -101,7 +103,7 @@ def analyze_graph(g: Graph, jobs: int = 1) -> Analysis:
         if note:
             notes.append(f"{name}: {note}")
         scores[name] = tuple(_score_row(name, G, iri, measures[iri]) for iri in sorted(G))
-    return Analysis(MappingProxyType(views), MappingProxyType(scores), tuple(notes))
+    return Analysis(MappingProxyType(views), MappingProxyType(scores), tuple(notes), MappingProxyType(info))
 
 
 def _score_views(views: dict[str, nx.Graph], jobs: int) -> dict[str, tuple[dict, str]]:

@@ -52,7 +52,7 @@ def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_
     """
     out_dir = Path(out_dir)
     views = list(analysis.views)
-    details = Details(g, node_info(g))
+    details = Details(g, analysis.info or node_info(g))
     child = start_child(_write_pages, g, analysis, views[1::2], out_dir, top, details) if can_fork(jobs) else None
     try:
         _write_pages(g, analysis, views[::2] if child else views, out_dir, top, details)

@@ -202,3 +202,17 @@ def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single)
     results = list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=dask_client, keep_tokens=False))
     expected = [r.without_tokens() for _, r in single[:2]]
     assert [r for _, r in results] == expected and all(not r.document.tokens for r in expected)
+
+
+def test_the_cores_benchmark_runs_both_workloads(tmp_path):
+    """bench/bench_cores.py on three articles: it must keep working, whatever its numbers."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "bench/bench_cores.py", "--articles", "3", "--loop", "300000", "--rounds",
+                           "1", "--work", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=True)
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["workload"], r["jobs"]) for r in results] == [("python", 2), ("extract", 2)]
+    assert all(r["alone_s"] > 0 and r["together_s"] > 0 and r["ceiling"] > 0 for r in results)
