@@ -142,9 +142,8 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
     named_graph_writers = [w for w in writers if w.graphs_format is not None]
-    forks = jobs if engine == "local" else 1  # no fork beside a Dask client's threads
     export = RdfExport(iter_quads(extractions, resolution), prefixes(), [w.graphs_format for w in named_graph_writers],
-                       jobs=forks)
+                       jobs=jobs if engine == "local" else 1)  # no fork beside a Dask client's threads
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
     # The named graphs may still be rendering in a child (--jobs > 1): what needs only the union comes
     # first, so the build does not wait for it (about 13 s at 10,000 articles).
@@ -162,7 +161,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     if html:
         from graph.visualize import render_html
 
-        outputs += render_html(g, analysis, out_dir, top=top, jobs=forks)
+        outputs += render_html(g, analysis, out_dir, top=top)
     if store:
         from graph.store import load_store
 

@@ -12,8 +12,10 @@ build never leaves half a file behind.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
@@ -29,7 +31,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 
-from graph.forking import can_fork, join_child, start_child, stop_child
+from graph.errors import GraphError
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
@@ -262,19 +264,30 @@ class _NamedGraphs:
 
     def fork(self, quads: Iterable[tuple], sort_key: Callable, jobs: int) -> bool:
         """Start rendering ``quads`` (not yet read) in a forked child; False when not worth it or not possible."""
-        if not can_fork(jobs):
-            return False
-        self._child = start_child(self.render, quads, sort_key)
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+            return False  # a daemonic process (a pool worker) may not start children
+        for stream in (sys.stdout, sys.stderr):  # or the child prints what this process has buffered
+            stream.flush()
+        context = multiprocessing.get_context("fork")
+        self._child = context.Process(target=self.render, args=(quads, sort_key), daemon=True)
+        self._child.start()
         return True
 
     def wait(self) -> None:
         """Wait for the child; a failed child is an error (its traceback is on stderr)."""
-        child, self._child = self._child, None
-        join_child(child, "rendering the named graphs")
+        if self._child is None:
+            return
+        self._child.join()
+        status, self._child = self._child.exitcode, None
+        if status != 0:
+            raise GraphError(f"rendering the named graphs in a child process failed (exit status {status}); "
+                             "see the error above, or build with --jobs 1")
 
     def close(self) -> None:
-        stop_child(self._child)
-        self._child = None
+        if self._child is not None:
+            self._child.terminate()
+            self._child.join()
+            self._child = None
         for spool in self.spools.values():
             spool.close()
 

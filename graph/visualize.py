@@ -28,7 +28,6 @@ from rdflib import Graph
 
 from graph.analyze import Analysis, NodeScore, analyze_graph, load_rdf, node_info
 from graph.details import Details, class_labels
-from graph.forking import can_fork, join_child, start_child, stop_child
 from graph.serialize import write_atomic
 from graph.text import normalize_text
 
@@ -43,36 +42,20 @@ _SOURCE_MAP = re.compile(r"(//|/\*)# sourceMappingURL=[^\s*]*(\s*\*/)?")
 _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_TOP, jobs: int = 1) -> list[Path]:
+def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_TOP) -> list[Path]:
     """Write ``graph.html`` (the entity–event view) and ``view-<name>.html``
-    for every view into ``out_dir``; return the paths written.
-
-    With ``jobs`` > 1 a forked child writes every other page (the pages are
-    independent; each process reads the node details it shows).
-    """
+    for every view into ``out_dir``; return the paths written."""
     out_dir = Path(out_dir)
-    views = list(analysis.views)
     details = Details(g, analysis.info or node_info(g))
-    child = start_child(_write_pages, g, analysis, views[1::2], out_dir, top, details) if can_fork(jobs) else None
-    try:
-        _write_pages(g, analysis, views[::2] if child else views, out_dir, top, details)
-        join_child(child, "writing pages")
-    finally:
-        stop_child(child)
-    return [path for view in views for path in _page_paths(view, out_dir)]
-
-
-def _write_pages(g: Graph, analysis: Analysis, views: list[str], out_dir: Path, top: int, details: Details) -> None:
-    for view in views:
+    paths = []
+    for view in analysis.views:
         html = render_view(g, analysis, view, top, details)
-        for path in _page_paths(view, out_dir):
-            write_atomic(path, html)
-
-
-def _page_paths(view: str, out_dir: Path) -> list[Path]:
-    """The entity–event view is also the site's front page."""
-    page = out_dir / f"view-{view}.html"
-    return [out_dir / "graph.html", page] if view == "entity_event" else [page]
+        if view == "entity_event":
+            write_atomic(out_dir / "graph.html", html)
+            paths.append(out_dir / "graph.html")
+        write_atomic(out_dir / f"view-{view}.html", html)
+        paths.append(out_dir / f"view-{view}.html")
+    return paths
 
 
 def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, details: Details | None = None) -> str:

@@ -189,25 +189,11 @@ def test_pages_reading_details_once_equal_pages_rendered_alone(g, pages):
     assert (pages[0].parent / "view-comention.html").read_text(encoding="utf-8") == render_view(g, analysis, "comention")
 
 
-def test_pages_written_by_two_processes_are_the_pages_of_one(g, pages, tmp_path):
-    both = render_html(g, analyze_graph(g), tmp_path, jobs=2)
-    assert [p.name for p in both] == [p.name for p in pages]
-    assert [p.read_bytes() for p in both] == [p.read_bytes() for p in pages]
-
-
-def test_a_child_that_fails_to_write_its_pages_is_an_error(g, tmp_path, monkeypatch):
+def test_pages_reuse_the_node_info_of_the_analysis(g, pages, tmp_path, monkeypatch):
     import graph.visualize as visualize
-    from graph.errors import GraphError
 
-    parent = os.getpid()
-    real = visualize.render_view
-
-    def fails_in_the_child(*args, **options):
-        if os.getpid() != parent:
-            raise RuntimeError("disk full")
-        return real(*args, **options)
-
-    monkeypatch.setattr(visualize, "render_view", fails_in_the_child)
-    with pytest.raises(GraphError, match="writing pages in a child process failed"):
-        render_html(g, analyze_graph(g), tmp_path, jobs=2)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html", "view-entity_event.html", "view-membership.html"]
+    analysis = analyze_graph(g)
+    assert analysis.info == node_info(g)
+    monkeypatch.setattr(visualize, "node_info", lambda graph: pytest.fail("node_info read twice"))
+    again = render_html(g, analysis, tmp_path)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in pages]
