@@ -58,15 +58,10 @@ def main() -> int:
 
 
 def drive(args) -> int:
-    from graph.synthetic import make_corpus
-
     work = Path(args.work)
     results = []
     for size in args.sizes:
-        corpus = work / f"corpus-{size}"
-        if not (corpus / f"synth-{size - 1:06d}.txt").exists():
-            shutil.rmtree(corpus, ignore_errors=True)
-            make_corpus(size, corpus)
+        corpus = synthetic_corpus(work, size)
         for kind in [k for k in args.kinds if f"{size}:{k}" not in args.skip]:
             for jobs in (args.jobs if kind in ("extract", "build") else [1]):
                 out = work / f"out-{size}-{kind}-{jobs}" if NER == "neural" else work / f"out-{size}-{kind}-{jobs}-{NER}"
@@ -87,6 +82,17 @@ def drive(args) -> int:
                         handle.write(json.dumps(result) + "\n")
     print(table(results))
     return 0
+
+
+def synthetic_corpus(work: Path, size: int) -> Path:
+    """``work/corpus-SIZE``: ``size`` synthetic articles, written unless already there."""
+    from graph.synthetic import make_corpus
+
+    corpus = work / f"corpus-{size}"
+    if not (corpus / f"synth-{size - 1:06d}.txt").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        make_corpus(size, corpus)
+    return corpus
 
 
 def measure_floor(corpus: Path, out: Path, jobs: int) -> dict:

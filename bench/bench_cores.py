@@ -21,8 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench_build import synthetic_corpus  # bench/ is on the path when a script of it runs
 
 
 def main() -> int:
@@ -33,7 +32,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", default="/tmp/ankg-bench", help="scratch folder for the corpus")
     args = parser.parse_args()
-    corpus = _corpus(Path(args.work), args.articles)
+    corpus = synthetic_corpus(Path(args.work), args.articles)
     for _ in range(args.rounds):
         for workload in WORKLOADS:
             alone = _run(workload, corpus, args, 1)
@@ -87,15 +86,6 @@ def _run(workload: str, corpus: Path, args, jobs: int) -> float:
     for process in processes:
         process.join()
     return max(times)
-
-
-def _corpus(work: Path, articles: int) -> Path:
-    from graph.synthetic import make_corpus
-
-    corpus = work / f"cores-{articles}"
-    if not (corpus / f"synth-{articles - 1:06d}.txt").exists():
-        make_corpus(articles, corpus)
-    return corpus
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_
     """Write ``graph.html`` (the entity–event view) and ``view-<name>.html``
     for every view into ``out_dir``; return the paths written."""
     out_dir = Path(out_dir)
-    details = Details(g, analysis.info or node_info(g))
+    details = _details(g, analysis)
     paths = []
     for view in analysis.views:
         html = render_view(g, analysis, view, top, details)
@@ -78,7 +78,7 @@ def page_data(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, d
     (of ``g``) keeps node details between the pages of one graph: the most
     central nodes are in every view, and their details are read once.
     """
-    details = Details(g, node_info(g)) if details is None else details
+    details = _details(g, analysis) if details is None else details
     G = analysis.views[view]
     rows = sorted(analysis.scores[view], key=lambda r: (-r.pagerank, -r.degree, r.iri))
     kept = rows[:max(top, 0)]
@@ -104,6 +104,11 @@ def json_for_script(data) -> str:
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
     """
     return json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False).translate(_ESCAPES)
+
+
+def _details(g: Graph, analysis: Analysis) -> Details:
+    """Node details of ``g`` from the node information its analysis read (read again only if it has none)."""
+    return Details(g, analysis.info or node_info(g))
 
 
 def run_render(graph_path: Path, out_dir: Path, top: int = DEFAULT_TOP) -> list[Path]:
