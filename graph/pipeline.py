@@ -95,9 +95,9 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
     return extractions, sorted(skipped)
 
 
-def resolve_all(extractions: Sequence[Extraction]) -> Resolution:
-    """Entities, then events and roles keyed by resolved entities."""
-    resolution = resolve_entities(extractions)
+def resolve_all(extractions: Sequence[Extraction], jobs: int = 1) -> Resolution:
+    """Entities, then events and roles keyed by resolved entities (close spellings scored on ``jobs`` threads)."""
+    resolution = resolve_entities(extractions, threads=jobs)
     events = merge_events(extractions, resolution.denotes)
     roles = merge_roles(extractions, resolution.denotes)
     return Resolution(resolution.entities, resolution.denotes, resolution.evidence, events, roles)
@@ -137,7 +137,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     extractions, skipped = extract_all(read_sources(sources), chain, jobs, keep_tokens=False, **options)
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
-    resolution = resolve_all(extractions)
+    resolution = resolve_all(extractions, jobs)
     kinds = Counter(e.kind.value for e in resolution.entities)
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from graph.gazetteer import Gazetteer, load_gazetteer, phrase_key
@@ -26,10 +27,15 @@ from graph.records import Entity, Extraction, Kind, Mention, Resolution
 __all__ = ["resolve_entities", "name_key", "same_person"]
 
 FUZZY_PERSON = 88.0
+_CDIST_CELLS = 1 << 24  # scores per cdist block: 64 MB of float32
 
 
-def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | None = None) -> Resolution:
-    """One entity per real actor, institution or place, with evidence per mention."""
+def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | None = None,
+                     threads: int = 1) -> Resolution:
+    """One entity per real actor, institution or place, with evidence per mention.
+
+    ``threads`` is how many threads rapidfuzz may score close spellings on; the result does not depend on it.
+    """
     gazetteer = gazetteer or load_gazetteer()
     mentions = sorted(m for x in extractions for m in x.mentions)
     denotes, evidence = {}, {}
@@ -39,7 +45,7 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
             evidence[mention] = _keyed_evidence(mention)
     unknown = [m for m in mentions if m not in denotes]
     persons = [m for m in unknown if m.kind is Kind.PERSON]
-    _cluster_persons(persons, gazetteer, denotes, evidence)
+    _cluster_persons(persons, gazetteer, denotes, evidence, threads)
     for mention in unknown:
         if mention.kind is Kind.PERSON:
             continue
@@ -112,16 +118,17 @@ def _qualified_entry(mention: Mention, gazetteer: Gazetteer) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _cluster_persons(persons, gazetteer, denotes, evidence) -> None:
+def _cluster_persons(persons, gazetteer, denotes, evidence, threads: int = 1) -> None:
     """Full names first (longest first), then surnames within their article."""
     full = sorted((m for m in persons if len(name_key(m.surface).split()) >= 2),
                   key=lambda m: (-len(name_key(m.surface)), m))
-    known = _PersonIndex()
-    for entry in gazetteer.entries.values():
-        if entry.kind is Kind.PERSON:
-            for name in entry.names:
-                known.add(name_key(name), entry.id)
-    seen = _PersonIndex()
+    keys = list(dict.fromkeys(name_key(m.surface) for m in full))
+    listed = [(name_key(name), entry.id) for entry in gazetteer.entries.values() if entry.kind is Kind.PERSON
+              for name in entry.names]
+    known = _PersonIndex(close_names(keys, list(dict.fromkeys(name for name, _ in listed)), threads))
+    for name, owner in listed:
+        known.add(name, owner)
+    seen = _PersonIndex(close_names(keys, threads=threads))
     for mention in full:
         key = name_key(mention.surface)
         target, why = known.find(key)
@@ -140,19 +147,56 @@ def _cluster_persons(persons, gazetteer, denotes, evidence) -> None:
             denotes[mention], evidence[mention] = _surname_target(mention, by_article[mention.article_id], denotes)
 
 
+def close_names(queries: Sequence[str], choices: Sequence[str] | None = None,
+                threads: int = 1) -> dict[str, list[str]]:
+    """For each query, the choices whose ``fuzz.ratio`` to it is at least ``FUZZY_PERSON``.
+
+    Without ``choices``, each query is compared with the queries up to and
+    including it: names are looked up among the names added before them.
+    Every pair is scored, but by rapidfuzz's ``cdist`` in blocks (on
+    ``threads`` threads), in C++ from end to end: asking ``process.extract``
+    once per name took 2-5 times as long per pair at 2,000-32,000 names
+    (``bench/bench_resolve.py``), and a corpus with many distinct person
+    names asks for every pair.
+
+    >>> close_names(["عبد الله بن زايد", "جون الن"], ["عبدالله بن زايد", "جون ألن", "باراك اوباما"])
+    {'عبد الله بن زايد': ['عبدالله بن زايد']}
+    >>> close_names(["عبدالله بن زايد", "جون الن", "عبد الله بن زايد"])["عبد الله بن زايد"]
+    ['عبدالله بن زايد', 'عبد الله بن زايد']
+    """
+    close: dict[str, list[str]] = {}
+    pool = queries if choices is None else choices
+    if not queries or not pool:
+        return close
+    step = max(1, _CDIST_CELLS // len(pool))
+    for start in range(0, len(queries), step):
+        block = queries[start:start + step]
+        among = pool if choices is not None else pool[:start + len(block)]
+        scores = process.cdist(block, among, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, dtype=np.float32,
+                               workers=threads)
+        rows, columns = np.nonzero(scores)
+        for row, column in zip(rows.tolist(), columns.tolist()):
+            if choices is not None or column <= start + row:
+                close.setdefault(block[row], []).append(among[column])
+    return close
+
+
 class _PersonIndex:
     """Person names seen so far, each with the entity it denotes.
 
     :func:`same_person` holds only for names with the same first and last
     word or a fuzzy ratio of at least ``FUZZY_PERSON``, so candidates come
-    from a dictionary and from rapidfuzz's C loop, not from comparing every
-    pair in Python (which is quadratic in the corpus).
+    from a dictionary and from the close names found beforehand for every
+    name that will be asked about (:func:`close_names`), not from comparing
+    pairs in Python.
     """
 
-    def __init__(self):
+    def __init__(self, close: dict[str, list[str]]):
         self.names: list[str] = []
         self.owners: list[str] = []
+        self._close = close
         self._by_ends: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._by_name: dict[str, list[int]] = defaultdict(list)
         self._added: set[tuple[str, str]] = set()
         self._found: dict[str, tuple[str | None, str]] = {}
 
@@ -161,6 +205,7 @@ class _PersonIndex:
             return
         self._added.add((key, owner))
         self._by_ends[_ends(key)].append(len(self.names))
+        self._by_name[key].append(len(self.names))
         self.names.append(key)
         self.owners.append(owner)
         self._found.pop(key, None)
@@ -168,8 +213,8 @@ class _PersonIndex:
     def find(self, key: str) -> tuple[str | None, str]:
         """The owner of the earliest added name that is the same person, and why."""
         if key not in self._found:
-            close = process.extract(key, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=None)
-            candidates = sorted({*self._by_ends.get(_ends(key), ()), *(i for _, _, i in close)})
+            close = (i for name in self._close.get(key, ()) for i in self._by_name.get(name, ()))
+            candidates = sorted({*self._by_ends.get(_ends(key), ()), *close})
             self._found[key] = next(((self.owners[i], why) for i in candidates
                                      if (why := same_person(key, self.names[i]))), (None, ""))
         return self._found[key]

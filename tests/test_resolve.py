@@ -1,5 +1,9 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
 from graph.pipeline import extract_article
-from graph.resolve import resolve_entities, same_person
+from graph.resolve import FUZZY_PERSON, close_names, resolve_entities, same_person
 from tests.conftest import make_article
 
 CHAIN = ("gazetteer", "pattern")
@@ -67,3 +71,30 @@ def test_a_surname_the_rules_missed_joins_the_known_person_named_before():
     r = resolve_entities([Extraction(document, tuple(mentions))])
     assert entity_of(r, "آلن") == {"person-john-allen"}
     assert r.evidence[mentions[1]] == "surname of جون آلن"
+
+
+_NAMES = st.lists(st.text(alphabet="ابتلمنوي ", min_size=1, max_size=12), max_size=30, unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_NAMES, _NAMES, st.sampled_from([1, 7, 1 << 24]))
+def test_close_names_are_what_rapidfuzz_finds_name_by_name(queries, choices, cells):
+    """Blocks of ``cdist`` find the pairs ``process.extract`` finds one name at a time, whatever the block size:
+    against a list of choices, and against the names up to each one."""
+    import graph.resolve as resolve_module
+
+    def one_by_one(key, among):
+        return [c for c, _, _ in process.extract(key, among, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=None)]
+
+    original = resolve_module._CDIST_CELLS
+    resolve_module._CDIST_CELLS = cells
+    try:
+        against = close_names(queries, choices)
+        earlier = close_names(queries)
+        assert close_names(queries, choices, threads=2) == against
+    finally:
+        resolve_module._CDIST_CELLS = original
+    assert {q: sorted(v) for q, v in against.items()} == {
+        q: sorted(found) for q in queries if (found := one_by_one(q, choices))}
+    assert {q: sorted(v) for q, v in earlier.items()} == {
+        q: sorted(found) for i, q in enumerate(queries) if (found := one_by_one(q, queries[:i + 1]))}

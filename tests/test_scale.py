@@ -216,3 +216,18 @@ def test_the_cores_benchmark_runs_both_workloads(tmp_path):
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["workload"], r["jobs"]) for r in results] == [("python", 2), ("extract", 2)]
     assert all(r["alone_s"] > 0 and r["together_s"] > 0 and r["ceiling"] > 0 for r in results)
+
+
+def test_the_resolution_benchmark_finds_the_same_pairs_both_ways(tmp_path):
+    """bench/bench_resolve.py on 300 names: old and new candidate searches agree, misspellings merge."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "bench/bench_resolve.py", "--sizes", "300", "--json", str(tmp_path / "r.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    assert result == json.loads((tmp_path / "r.jsonl").read_text())
+    assert result["names"] == 300 and result["same_pairs"] and result["close_pairs"] > 0
+    assert result["persons"] < 300 and result["ratio"] > 0 and result["close_names_2_threads_s"] >= 0
