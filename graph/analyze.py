@@ -26,7 +26,7 @@ from graph.measures import MEASURES, compute_measures, score_nodes
 from graph.vocab import ANKG, ORG, SCHEMA, WD
 
 __all__ = [
-    "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
+    "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "UNREAD_TYPES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
     "project_view", "entity_event_view", "coparticipation_view", "membership_view",
     "comention_view", "compute_measures", "top_actors", "load_rdf", "node_info",
 ]
@@ -42,8 +42,12 @@ _GROUP = {
     ANKG.Visit: "event", ANKG.Attack: "event", ANKG.Agreement: "event",
 }
 UNREAD_PREDICATES = frozenset(str(p) for p in (ANKG.surfaceForm, ANKG.startOffset, ANKG.endOffset,
-                                                  ANKG.confidence, ANKG.method, ANKG.resolution))
-"""Mention details that no view, score or page reads: a build analyses its graph without them."""
+                                                  ANKG.confidence, ANKG.method, ANKG.resolution, SCHEMA.mentions,
+                                                  ANKG.inArticle))
+"""Mention details that no view, score or page reads: a build analyses its graph without them.
+(Pages find a mention's article through its sentence; ``ankg:inArticle`` only for a mention without one.)"""
+UNREAD_TYPES = frozenset(str(c) for c in (ANKG.Mention, ANKG.Sentence))
+"""Classes of mentions and sentences, which no view, score or page reads (their links are read)."""
 _BASE = {ANKG.Person, ANKG.Institution, ANKG.Place, ANKG.Event}
 _ROLES = (ANKG.organizer, ANKG.attendee, ANKG.speaker, ANKG.perpetrator, ANKG.target, ANKG.participant)
 

@@ -69,11 +69,12 @@ class Details:
         return self._heads[article]
 
     def place(self, mention) -> tuple:
-        """``(sentence, article)`` of a mention (the article from the sentence when the mention lacks it)."""
+        """``(sentence, article)`` of a mention: the sentence's article (a build's analysis graph leaves
+        out ``ankg:inArticle``, see :data:`graph.analyze.UNREAD_PREDICATES`), else the mention's."""
         if mention not in self._places:
             g = self.g
             sentence = g.value(mention, ANKG.inSentence)
-            article = g.value(mention, ANKG.inArticle) or (g.value(sentence, SCHEMA.isPartOf) if sentence else None)
+            article = (g.value(sentence, SCHEMA.isPartOf) if sentence else None) or g.value(mention, ANKG.inArticle)
             self._places[mention] = sentence, article
         return self._places[mention]
 

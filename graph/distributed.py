@@ -25,7 +25,8 @@ from graph.cache import pipeline_fingerprint
 from graph.errors import GraphError
 from graph.records import Article, Extraction, Resolution
 from graph.scale import batched, extract_or_reason
-from graph.serialize import sorted_lines, write_atomic
+from graph.external_sort import ExternalSort
+from graph.serialize import atomic_path, sorted_lines, write_atomic
 
 __all__ = ["Partition", "dask_map", "extract_partition", "connect", "read_partitions", "merge_partitions",
            "PARTITION_SIZE"]
@@ -110,9 +111,14 @@ def read_partitions(partition_dir: str | Path) -> Iterator[tuple[Article, Extrac
 
 
 def merge_partitions(partition_dir: str | Path, out: str | Path) -> Path:
-    """One canonical N-Quads file (sorted unique lines) from the per-partition files."""
-    data = b"".join(p.read_bytes() for p in sorted(Path(partition_dir).glob("part-*.nq")))
-    write_atomic(Path(out), sorted_lines(data))
+    """One canonical N-Quads file (sorted unique lines) from the per-partition files,
+    sorted on disk (:class:`graph.external_sort.ExternalSort`): memory holds one run, not the corpus."""
+    lines = ExternalSort()
+    for path in sorted(Path(partition_dir).glob("part-*.nq")):
+        with open(path, "rb") as part:
+            lines.extend(line if line.endswith(b"\n") else line + b"\n" for line in part if line.strip())
+    with atomic_path(Path(out)) as tmp, open(tmp, "wb") as merged:
+        merged.writelines(lines.merged())
     return Path(out)
 
 
@@ -156,4 +162,5 @@ def _article_nquads(extractions: list[Extraction]) -> bytes:
     buffer = io.BytesIO()
     export = RdfExport(iter_quads(extractions, Resolution(entities=())), {}, [ox.RdfFormat.N_QUADS])
     export.copy_quads(ox.RdfFormat.N_QUADS, buffer)
+    export.release()
     return sorted_lines(buffer.getvalue())

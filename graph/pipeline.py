@@ -126,7 +126,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                  store: bool = False, engine: str = "local", scheduler=None,
                  cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
-    from graph.analyze import UNREAD_PREDICATES, analyze_graph, write_analysis
+    from graph.analyze import UNREAD_PREDICATES, UNREAD_TYPES, analyze_graph, write_analysis
     from graph.rdf import iter_quads, prefixes
 
     out_dir = Path(out_dir)
@@ -150,11 +150,11 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     for writer in writers:
         if writer not in named_graph_writers:
             writer.write(export, out_dir / writer.filename)
-    g = export.union_without(UNREAD_PREDICATES)
+    g = export.union_without(UNREAD_PREDICATES, UNREAD_TYPES)
     for writer in named_graph_writers:
         writer.write(export, out_dir / writer.filename)
     outputs = [out_dir / writer.filename for writer in writers]
-    triples = len(export.statements)
+    triples = export.statement_count
     export.release()
     analysis = analyze_graph(g, jobs)
     outputs += write_analysis(analysis, out_dir)

@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +31,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 
 from graph.errors import GraphError
+from graph.external_sort import ExternalSort
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
@@ -132,19 +132,20 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
 
 
 class RdfExport:
-    """Oxigraph statements shared by every writer, deduplicated and sorted in one pass.
+    """Oxigraph statements shared by every writer, deduplicated and sorted once, on disk.
 
     Built from quads that arrive graph by graph (:func:`graph.rdf.iter_quads`)
     or from an rdflib ``Dataset``. Each named graph is sorted and rendered as
     TriG and N-Quads into temporary files as it arrives, so the build never
     holds every quad (an entity's description repeats in the graph of every
-    article naming it); only the union's distinct triples are kept, sorted by
-    subject with ``rdf:type`` first so that Turtle groups each subject's
-    statements under it. Terms are Oxigraph's: hashed, compared and printed
-    in Rust, where rdflib terms cost Python calls by the million. Only the
-    ``graphs_formats`` asked for are rendered (a build without N-Quads
-    output does not make them); with ``jobs`` > 1 a forked child renders
-    them (:class:`_NamedGraphs`).
+    article naming it). The union's distinct triples are sorted on disk
+    (:class:`graph.external_sort.ExternalSort`) into an N-Triples file by
+    subject with ``rdf:type`` first, so that Turtle groups each subject's
+    statements under it: memory holds one run of lines, not the union, at
+    any corpus size. Terms are Oxigraph's: hashed, compared and printed in
+    Rust. Only the ``graphs_formats`` asked for are rendered (a build
+    without N-Quads output does not make them); with ``jobs`` > 1 a forked
+    child renders them (:class:`_NamedGraphs`).
     """
 
     def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str],
@@ -154,6 +155,7 @@ class RdfExport:
         self.prefixes = dict(prefixes)
         self._graphs = _NamedGraphs(graphs_formats, self.prefixes)
         self._jobs = jobs
+        self._workdir = tempfile.TemporaryDirectory(prefix="ankg-union-")
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, **options) -> "RdfExport":
@@ -166,29 +168,40 @@ class RdfExport:
                    **options)
 
     @cached_property
-    def statements(self) -> list[tuple]:
-        """The union graph's distinct ``(s, p, o)`` (Oxigraph terms), sorted; renders each named graph on the way.
-
-        Tuples share their terms: an ``ox.Triple`` owns copies of its three
-        strings, which cost four times the memory at a million statements.
-        """
-        union: set[tuple] = set()
-        sort_key = _sort_keys()
-        if not self._graphs.spools or self._graphs.fork(self._source, sort_key, self._jobs):
-            union.update(quad[:3] for quad in self._source)
+    def _union(self) -> tuple[Path, int]:
+        """The union graph's distinct statements as a sorted N-Triples file, and their number;
+        renders each named graph on the way."""
+        lines = ExternalSort(directory=self._workdir.name)
+        if not self._graphs.spools or self._graphs.fork(self._source, self._jobs):
+            for _, group in groupby(self._source, key=itemgetter(3)):
+                lines.extend(statement_line(*quad[:3]) for quad in group)
         else:
-            self._graphs.render(self._source, sort_key, union)
+            self._graphs.render(self._source, lines)
         self._source = ()
-        return _sorted_by_subject(union, sort_key)
+        path, count = Path(self._workdir.name) / "union.nt", 0
+        with open(path, "wb") as out:
+            for count, line in enumerate(lines.merged(), 1):
+                out.write(_ntriples_line(line))
+        return path, count
 
     @property
-    def triples(self) -> Iterator[ox.Triple]:
-        """The union graph as Oxigraph triples, made as they are read."""
-        return (ox.Triple(s, p, o) for s, p, o in self.statements)
+    def statement_count(self) -> int:
+        """Distinct statements of the union graph."""
+        return self._union[1]
+
+    @property
+    def triples(self) -> Iterator[ox.Quad]:
+        """The union graph (in the default graph), parsed from its sorted file as it is read."""
+        return ox.parse(path=self._union[0], format=ox.RdfFormat.N_TRIPLES, lenient=True)
+
+    def copy_union(self, out: BinaryIO) -> None:
+        """Write the union graph as N-Triples (subject by subject) to the binary file ``out``."""
+        with open(self._union[0], "rb") as union:
+            shutil.copyfileobj(union, out)
 
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
-        self.statements  # noqa: B018 - renders the graphs
+        self._union  # noqa: B018 - renders the graphs
         if fmt not in self._graphs.spools:
             raise ValueError(f"this export did not render its named graphs as {fmt}")
         self._graphs.wait()
@@ -204,8 +217,9 @@ class RdfExport:
         """The union graph as rdflib, for JSON-LD."""
         return self.union_without(())
 
-    def union_without(self, predicates: Collection[str]) -> Graph:
-        """The union graph as rdflib, less the statements whose predicate IRI is in ``predicates``.
+    def union_without(self, predicates: Collection[str], types: Collection[str] = ()) -> Graph:
+        """The union graph as rdflib, less the statements whose predicate IRI is in ``predicates``
+        and the ``rdf:type`` statements whose class IRI is in ``types``.
 
         Analysis reads the graph this way: rdflib holds a statement in
         three indexes of Python objects, and mention details no view reads
@@ -217,16 +231,17 @@ class RdfExport:
             g.bind(prefix, namespace, override=True)
         add, terms = g.store.add, rdflib_terms()
         skip = {ox.NamedNode(iri) for iri in predicates}
-        for s, p, o in self.statements:
-            if p not in skip:
+        classes, rdf_type = {ox.NamedNode(iri) for iri in types}, ox.NamedNode(_RDF_TYPE)
+        for s, p, o, _ in self.triples:
+            if p not in skip and not (p == rdf_type and o in classes):
                 add((terms(s), terms(p), terms(o)), g)
         return g
 
     def release(self) -> None:
-        """Drop the Oxigraph statements and files (the rdflib ``union`` stays)."""
-        self.statements  # noqa: B018 - so that nothing is rendered after release
-        self.__dict__.pop("statements", None)
+        """Drop the union's file and the named graphs (the rdflib ``union`` stays)."""
+        self._union  # noqa: B018 - so that nothing is rendered after release
         self._graphs.close()
+        self._workdir.cleanup()
 
 
 class _NamedGraphs:
@@ -243,18 +258,18 @@ class _NamedGraphs:
         self.prefixes = prefixes
         self._child = None
 
-    def render(self, quads: Iterable[tuple], sort_key: Callable, union: set[tuple] | None = None) -> None:
-        """Render every graph of ``quads`` (they arrive graph by graph); add its triples to ``union``."""
-        for name, group in groupby(quads, key=itemgetter(3)):
-            triples = sorted({quad[:3] for quad in group}, key=sort_key)
+    def render(self, quads: Iterable[tuple], union: ExternalSort | None = None) -> None:
+        """Render every graph of ``quads`` (they arrive graph by graph); add its statements' lines to ``union``."""
+        for _, group in groupby(quads, key=itemgetter(3)):
+            by_line = {statement_line(*quad[:3]): quad for quad in group}
+            ordered = sorted(by_line)
             if union is not None:
-                union.update(triples)
-            self.add(name, triples)
+                union.extend(ordered)
+            self.add([ox.Quad(*by_line[line]) for line in ordered])
         for spool in self.spools.values():
             spool.flush()
 
-    def add(self, name, triples: list[tuple]) -> None:
-        quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
+    def add(self, quads: list[ox.Quad]) -> None:
         for fmt, spool in self.spools.items():
             if fmt == ox.RdfFormat.TRIG:
                 trig = ox.serialize(quads, format=fmt, prefixes=self.prefixes)
@@ -262,14 +277,14 @@ class _NamedGraphs:
             else:
                 spool.write(ox.serialize(quads, format=fmt))
 
-    def fork(self, quads: Iterable[tuple], sort_key: Callable, jobs: int) -> bool:
+    def fork(self, quads: Iterable[tuple], jobs: int) -> bool:
         """Start rendering ``quads`` (not yet read) in a forked child; False when not worth it or not possible."""
         if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
             return False  # a daemonic process (a pool worker) may not start children
         for stream in (sys.stdout, sys.stderr):  # or the child prints what this process has buffered
             stream.flush()
         context = multiprocessing.get_context("fork")
-        self._child = context.Process(target=self.render, args=(quads, sort_key), daemon=True)
+        self._child = context.Process(target=self.render, args=(quads,), daemon=True)
         self._child.start()
         return True
 
@@ -334,37 +349,23 @@ def _memoised(convert: Callable) -> Callable:
     return converted
 
 
-def _sort_keys() -> Callable[[tuple], tuple[str, bool, str, str]]:
-    """A sort key: subject, ``rdf:type`` first, predicate, object (so Turtle groups each
-    subject's statements). Each term's text is made once, and keys share it: a million
-    keys with their own strings cost more memory than the statements they sort."""
-    texts = _memoised(str)
-    iris = _memoised(lambda predicate: predicate.value)
+def statement_line(subject, predicate, obj) -> bytes:
+    """A statement as a line whose byte order is Turtle's: subject, ``rdf:type`` first, predicate, object.
 
-    def key(statement: tuple) -> tuple[str, bool, str, str]:
-        subject, predicate, obj = statement
-        iri = iris(predicate)
-        return texts(subject), iri != _RDF_TYPE, iri, texts(obj)
+    Fields are tab-separated; Oxigraph escapes tabs, newlines and other
+    control characters in terms, so a field that is a prefix of another
+    sorts first, as in a tuple.
 
-    return key
-
-
-def _sorted_by_subject(statements: set[tuple], sort_key: Callable[[tuple], tuple]) -> list[tuple]:
-    """``sorted(statements, key=sort_key)`` (which must order by subject text first), a subject at a time.
-
-    One sort of millions of statements compares long subject IRIs at every
-    step; sorting the distinct subjects, then each subject's few statements,
-    gives the same list in half the time at 7.7 million statements
-    (``bench/bench_build.py``). ``statements`` is emptied on the way.
+    >>> statement_line(ox.NamedNode("http://x/a"), ox.NamedNode(_RDF_TYPE), ox.Literal("b"))
+    b'<http://x/a>\\t0\\thttp://www.w3.org/1999/02/22-rdf-syntax-ns#type\\t"b"\\n'
     """
-    by_subject: dict = defaultdict(list)
-    for statement in statements:
-        by_subject[statement[0]].append(statement)
-    statements.clear()
-    ordered = []
-    for subject in sorted(by_subject, key=lambda subject: sort_key(by_subject[subject][0])[0]):
-        ordered.extend(sorted(by_subject[subject], key=sort_key))
-    return ordered
+    iri = predicate.value
+    return f"{subject}\t{'0' if iri == _RDF_TYPE else '1'}\t{iri}\t{obj}\n".encode()
+
+
+def _ntriples_line(line: bytes) -> bytes:
+    subject, _, predicate, obj = line.split(b"\t", 3)
+    return b"%s <%s> %s .\n" % (subject, predicate, obj[:-1])
 
 
 def _namespaces(terms) -> set[str]:
@@ -394,14 +395,17 @@ _RDF_TYPE = str(RDF.type)
 _XSD_STRING = str(XSD.string)
 
 
-def _oxigraph_writer(fmt: ox.RdfFormat, union: bool, prefixed: bool = True) -> Callable:
+def _oxigraph_writer(fmt: ox.RdfFormat, union: bool) -> Callable:
     def write(source: RdfExport | Dataset, path: Path) -> None:
         export = as_export(source)
         with atomic_path(path) as tmp:
-            if union:
-                ox.serialize(export.triples, str(tmp), format=fmt, prefixes=export.prefixes if prefixed else None)
-            else:
-                with open(tmp, "wb") as out:
+            if fmt == ox.RdfFormat.TURTLE:
+                ox.serialize(export.triples, str(tmp), format=fmt, prefixes=export.prefixes)
+                return
+            with open(tmp, "wb") as out:
+                if union:
+                    export.copy_union(out)
+                else:
                     export.copy_quads(fmt, out)
 
     return write
@@ -430,7 +434,7 @@ def _canonical_json(value):
 
 register_writer("turtle", "graph.ttl", _oxigraph_writer(ox.RdfFormat.TURTLE, union=True))
 register_writer("trig", "graph.trig", _oxigraph_writer(ox.RdfFormat.TRIG, union=False), ox.RdfFormat.TRIG)
-register_writer("ntriples", "graph.nt", _oxigraph_writer(ox.RdfFormat.N_TRIPLES, union=True, prefixed=False))
-register_writer("nquads", "graph.nq", _oxigraph_writer(ox.RdfFormat.N_QUADS, union=False, prefixed=False),
+register_writer("ntriples", "graph.nt", _oxigraph_writer(ox.RdfFormat.N_TRIPLES, union=True))
+register_writer("nquads", "graph.nq", _oxigraph_writer(ox.RdfFormat.N_QUADS, union=False),
                 ox.RdfFormat.N_QUADS)
 register_writer("jsonld", "graph.jsonld", _write_jsonld)

@@ -134,14 +134,19 @@ def dask_client():
         yield client
 
 
-def test_dask_gives_the_single_process_result_and_partition_files(tmp_path, dask_client, mixed, single):
+def test_dask_gives_the_single_process_result_and_partition_files(tmp_path, dask_client, mixed, single, monkeypatch):
+    import graph.external_sort
     from graph.distributed import merge_partitions, read_partitions
+    from graph.serialize import sorted_lines
 
     parts = tmp_path / "parts"
     assert list(map_extractions(mixed, CHAIN, engine="dask", scheduler=dask_client, partition_dir=parts)) == single
     assert list(read_partitions(parts)) == single
     assert len(list(parts.glob("part-*.nq"))) == len(list(parts.glob("part-*.pkl.z"))) >= 1
+    monkeypatch.setattr(graph.external_sort, "RUN_LINES", 50)  # merged from runs on disk
     merged = Dataset().parse(merge_partitions(parts, tmp_path / "articles.nq"), format="nquads")
+    in_memory = sorted_lines(b"".join(p.read_bytes() for p in sorted(parts.glob("part-*.nq"))))
+    assert (tmp_path / "articles.nq").read_bytes() == in_memory and len(in_memory.splitlines()) > 100
     graphs = {str(g.identifier).rsplit("/", 1)[-1] for g in merged.graphs() if len(g)}
     assert {a.id for a, r in single if isinstance(r, Extraction)} <= graphs
 

@@ -162,7 +162,7 @@ def test_terms_rdf_calls_equal_are_written_once(tmp_path):
     with open(tmp_path / "out.nq", "wb") as out:
         export.copy_quads(ox.RdfFormat.N_QUADS, out)
     assert len((tmp_path / "out.nq").read_bytes().splitlines()) == 2
-    assert len(export.statements) == len(list(export.triples)) == len(export.union) == 2
+    assert export.statement_count == len(list(export.triples)) == len(export.union) == 2
 
 
 def test_an_export_renders_only_the_graph_formats_asked_for(tmp_path):
@@ -176,27 +176,51 @@ def test_an_export_renders_only_the_graph_formats_asked_for(tmp_path):
 
     both = RdfExport.from_dataset(fixture_dataset())
     only = RdfExport.from_dataset(fixture_dataset(), graphs_formats=[ox.RdfFormat.TRIG])
-    assert trig(only) == trig(both) and only.statements == both.statements
+    assert trig(only) == trig(both) and list(only.triples) == list(both.triples)
     with open(tmp_path / "out.nq", "wb") as out, pytest.raises(ValueError, match="did not render its named graphs"):
         only.copy_quads(ox.RdfFormat.N_QUADS, out)
     assert get_writer("trig").graphs_format == ox.RdfFormat.TRIG and get_writer("turtle").graphs_format is None
 
 
-def test_sorting_a_subject_at_a_time_is_the_one_big_sort():
-    from graph.serialize import _sort_keys, _sorted_by_subject
+def _random_statements(seed: int, n: int) -> set[tuple]:
+    rng = random.Random(seed)
+    names = [ox.NamedNode(f"http://example.org/{rng.choice(['a', 'ab', 'a/', 'a#', 'b'])}{i}") for i in range(40)]
+    objects = names + [ox.Literal(str(i)) for i in range(10)] + [ox.Literal("س", language="ar"), ox.BlankNode("b1"),
+                                                                 ox.Literal("a\tb\nc"), ox.Literal("a"), ox.BlankNode("b12")]
+    return {(rng.choice(names[:15] + [ox.BlankNode("b0"), ox.BlankNode("b01")]), rng.choice([RDF_TYPE, *names[:5]]),
+             rng.choice(objects)) for _ in range(n)}
 
-    rng = random.Random(7)
-    names = [ox.NamedNode(f"http://example.org/{rng.choice('abc')}{i}") for i in range(40)]
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    objects = names + [ox.Literal(str(i)) for i in range(10)] + [ox.Literal("س", language="ar"), ox.BlankNode("b1")]
-    statements = {(rng.choice(names[:15] + [ox.BlankNode("b0")]), rng.choice([rdf_type, *names[:5]]), rng.choice(objects))
-                  for _ in range(600)}
-    expected = sorted(statements, key=_sort_keys())
-    assert _sorted_by_subject(set(statements), _sort_keys()) == expected
-    first = {}
-    for subject, predicate, _ in expected:
-        first.setdefault(subject, predicate)
-    assert all(first[subject] == rdf_type for subject, predicate, _ in statements if predicate == rdf_type)
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def test_statement_lines_sort_as_turtle_wants_its_statements():
+    """Byte order of the lines is (subject text, rdf:type first, predicate IRI, object text), as tuples sort."""
+    from graph.serialize import statement_line
+
+    statements = _random_statements(7, 800)
+    by_tuple = sorted(statements, key=lambda t: (str(t[0]), t[1] != RDF_TYPE, t[1].value, str(t[2])))
+    assert sorted(statements, key=lambda t: statement_line(*t)) == by_tuple
+
+
+def test_the_union_sorted_on_disk_is_the_distinct_statements_in_turtle_order(tmp_path, monkeypatch):
+    """Spilled in runs of 7 lines and merged: each statement once, as N-Triples Oxigraph writes them."""
+    import graph.external_sort
+    from graph.serialize import RdfExport
+
+    statements = _random_statements(3, 600)
+    quads = [(*t, ox.NamedNode(f"http://example.org/g{i % 5}")) for i, t in enumerate(sorted(statements, key=str) * 2)]
+    quads.sort(key=lambda q: q[3].value)
+    monkeypatch.setattr(graph.external_sort, "RUN_LINES", 7)
+    export = RdfExport(quads, {})
+    expected = sorted(statements, key=lambda t: (str(t[0]), t[1] != RDF_TYPE, t[1].value, str(t[2])))
+    assert [q.triple for q in export.triples] == [ox.Triple(*t) for t in expected]
+    assert export.statement_count == len(statements)
+    with open(tmp_path / "union.nt", "wb") as out:
+        export.copy_union(out)
+    assert (tmp_path / "union.nt").read_bytes() == ox.serialize([ox.Triple(*t) for t in expected],
+                                                                format=ox.RdfFormat.N_TRIPLES)
+    export.release()
 
 
 def _graph_files(export, tmp_path) -> dict:
@@ -214,7 +238,7 @@ def test_named_graphs_rendered_by_a_forked_child_are_the_same_bytes(tmp_path):
 
     here = RdfExport.from_dataset(fixture_dataset())
     forked = RdfExport.from_dataset(fixture_dataset(), jobs=2)
-    assert forked.statements == here.statements
+    assert list(forked.triples) == list(here.triples)
     assert forked._graphs._child is not None  # rendering is under way in the child
     assert _graph_files(forked, tmp_path) == _graph_files(here, tmp_path)
     forked.release()
@@ -224,12 +248,12 @@ def test_a_child_that_fails_to_render_is_an_error_not_a_short_file(tmp_path, mon
     from graph.errors import GraphError
     from graph.serialize import RdfExport, _NamedGraphs
 
-    def broken(self, name, triples):
+    def broken(self, quads):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(_NamedGraphs, "add", broken)
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
-    assert export.statements  # this process never renders: only the child fails
+    assert export.statement_count  # this process never renders: only the child fails
     with open(tmp_path / "out.trig", "wb") as out, pytest.raises(GraphError, match="exit status 1"):
         export.copy_quads(ox.RdfFormat.TRIG, out)
 
@@ -244,5 +268,5 @@ def test_a_daemonic_process_renders_the_named_graphs_itself(tmp_path, monkeypatc
     here = _graph_files(RdfExport.from_dataset(fixture_dataset()), tmp_path)
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
-    export.statements  # noqa: B018
+    assert export.statement_count
     assert export._graphs._child is None and _graph_files(export, tmp_path) == here

@@ -1,0 +1,34 @@
+"""Sorted runs on disk, merged: the same lines as sorting them all in memory."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.external_sort import ExternalSort
+
+_TEXT = st.text(st.characters(min_codepoint=0x0B, exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches=st.lists(st.lists(_TEXT, max_size=30), max_size=8), run_lines=st.integers(1, 40))
+def test_merged_runs_are_the_distinct_lines_in_byte_order(batches, run_lines, tmp_path_factory):
+    lines = ExternalSort(run_lines, directory=tmp_path_factory.getbasetemp())
+    for batch in batches:
+        lines.extend(f"{text}\n".encode() for text in batch)
+    everything = {f"{text}\n".encode() for batch in batches for text in batch}
+    assert list(lines.merged()) == sorted(everything)
+
+
+def test_lines_past_a_run_go_to_disk_and_memory_keeps_one_run(tmp_path):
+    lines = ExternalSort(run_lines=10, directory=tmp_path)
+    for start in range(0, 100, 5):
+        lines.extend(b"%03d\n" % i for i in range(start, start + 5))
+    assert lines.runs == 10 and len(list(tmp_path.iterdir())) == 0  # unnamed temporary files
+    assert list(lines.merged()) == [b"%03d\n" % i for i in range(100)]
+    assert lines.runs == 0
+
+
+def test_a_prefix_sorts_before_the_lines_it_starts():
+    """Fields end in a tab or the newline, both below any byte a term prints, as in tuple order."""
+    lines = ExternalSort(run_lines=2)
+    lines.extend([b"ab\t1\n", b"a\t2\n", b"a b\t0\n", b"a\t1\n"])
+    assert list(lines.merged()) == [b"a\t1\n", b"a\t2\n", b"a b\t0\n", b"ab\t1\n"]
