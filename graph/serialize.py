@@ -155,7 +155,6 @@ class RdfExport:
         self.prefixes = dict(prefixes)
         self._graphs = _NamedGraphs(graphs_formats, self.prefixes)
         self._jobs = jobs
-        self._workdir = tempfile.TemporaryDirectory(prefix="ankg-union-")
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, **options) -> "RdfExport":
@@ -168,21 +167,23 @@ class RdfExport:
                    **options)
 
     @cached_property
-    def _union(self) -> tuple[Path, int]:
+    def _union(self) -> tuple[BinaryIO, int]:
         """The union graph's distinct statements as a sorted N-Triples file, and their number;
-        renders each named graph on the way."""
-        lines = ExternalSort(directory=self._workdir.name)
+        renders each named graph on the way.
+
+        Runs and union are unnamed temporary files: a killed build leaves none behind.
+        """
+        lines = ExternalSort()
         if not self._graphs.spools or self._graphs.fork(self._source, self._jobs):
             for _, group in groupby(self._source, key=itemgetter(3)):
                 lines.extend(statement_line(*quad[:3]) for quad in group)
         else:
             self._graphs.render(self._source, lines)
         self._source = ()
-        path, count = Path(self._workdir.name) / "union.nt", 0
-        with open(path, "wb") as out:
-            for count, line in enumerate(lines.merged(), 1):
-                out.write(_ntriples_line(line))
-        return path, count
+        union, count = tempfile.TemporaryFile(), 0
+        for count, line in enumerate(lines.merged(), 1):
+            union.write(_ntriples_line(line))
+        return union, count
 
     @property
     def statement_count(self) -> int:
@@ -191,13 +192,19 @@ class RdfExport:
 
     @property
     def triples(self) -> Iterator[ox.Quad]:
-        """The union graph (in the default graph), parsed from its sorted file as it is read."""
-        return ox.parse(path=self._union[0], format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        """The union graph (in the default graph), parsed from its sorted file as it is read.
+
+        Readers share the file: read one to the end (or drop it) before asking for another.
+        """
+        union = self._union[0]
+        union.seek(0)
+        return ox.parse(union, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
     def copy_union(self, out: BinaryIO) -> None:
         """Write the union graph as N-Triples (subject by subject) to the binary file ``out``."""
-        with open(self._union[0], "rb") as union:
-            shutil.copyfileobj(union, out)
+        union = self._union[0]
+        union.seek(0)
+        shutil.copyfileobj(union, out)
 
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
@@ -239,9 +246,8 @@ class RdfExport:
 
     def release(self) -> None:
         """Drop the union's file and the named graphs (the rdflib ``union`` stays)."""
-        self._union  # noqa: B018 - so that nothing is rendered after release
+        self._union[0].close()  # made first, so that nothing is rendered after release
         self._graphs.close()
-        self._workdir.cleanup()
 
 
 class _NamedGraphs:

@@ -8,6 +8,7 @@ they never enter git.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -163,8 +164,8 @@ def test_a_writer_failing_midway_leaves_the_previous_output_whole(tmp_path, monk
 
 
 def test_a_killed_build_never_leaves_half_a_file(tmp_path):
-    """Kill a build while it writes; the graph file is absent or whole, and a rerun recovers
-    and clears the temporary file the killed build left."""
+    """Kill a build while it writes; the graph file is absent or whole, no temporary file is left
+    outside the output folder, and a rerun recovers and clears the one the killed build left in it."""
     script = ("import os, signal, sys\n"
               "import graph.serialize as s\n"
               "real = s.ox.serialize\n"
@@ -177,8 +178,13 @@ def test_a_killed_build_never_leaves_half_a_file(tmp_path):
               "s.ox.serialize = dying\n"
               "from graph.pipeline import build_corpus\n"
               f"build_corpus([{str(SEEDS)!r}], sys.argv[1], formats=('turtle',), html=False)\n")
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, timeout=300)
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                          timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert done.returncode == -9
+    assert not list(scratch.iterdir())  # the union's runs and file, the named graphs: unnamed, gone with the build
+    tmp_path = tmp_path / "out"
     assert not (tmp_path / "graph.ttl").exists()
     assert list(tmp_path.glob(".graph.ttl.*.tmp"))
     rerun = subprocess.run([sys.executable, "-m", "graph", "build", str(SEEDS), "--out", str(tmp_path), "--no-html"],
