@@ -270,3 +270,16 @@ def test_a_daemonic_process_renders_the_named_graphs_itself(tmp_path, monkeypatc
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
     assert export.statement_count
     assert export._graphs._child is None and _graph_files(export, tmp_path) == here
+
+
+def test_without_room_for_a_child_the_named_graphs_are_rendered_here(tmp_path, monkeypatch):
+    """A child that would not fit in memory beside this process is not started: same bytes, one process."""
+    import graph.serialize
+    from graph.serialize import RdfExport, room_to_fork
+
+    assert room_to_fork()  # a test process is small
+    here = _graph_files(RdfExport.from_dataset(fixture_dataset()), tmp_path)
+    monkeypatch.setattr(graph.serialize, "room_to_fork", lambda: False)
+    export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
+    assert export.statement_count
+    assert export._graphs._child is None and _graph_files(export, tmp_path) == here
