@@ -6,19 +6,31 @@ sorted) they cost about 250 bytes each, 2 GB at 10,000 articles and more
 than the machine at 100,000. As byte lines, sorted a run at a time into
 temporary files and merged once, they cost one run of memory whatever the
 corpus, and bytes compare in C.
+
+The runs of one sorter are consecutive segments of one spill file, so a
+forked process can sort its share of the lines into a file its parent
+opened and hand back only where each run starts and ends
+(:meth:`ExternalSort.spill` and :meth:`ExternalSort.adopt`).
 """
 
 from __future__ import annotations
 
 import heapq
+import io
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["ExternalSort", "RUN_LINES"]
+__all__ = ["ExternalSort", "RUN_LINES", "Segment"]
 
 RUN_LINES = 1_000_000
 """Distinct lines held in memory before a run is spilled (about 200 MB of N-Triples-like lines)."""
+_READ = 1 << 20
+
+Segment = tuple[int, int]
+"""Where a run lies in its spill file: ``(start, end)`` byte offsets."""
 
 
 class ExternalSort:
@@ -35,27 +47,38 @@ class ExternalSort:
     [b'a\\n', b'ab\\n', b'b\\n', b'c\\n']
     """
 
-    def __init__(self, run_lines: int | None = None, directory: str | Path | None = None):
+    def __init__(self, run_lines: int | None = None, directory: str | Path | None = None,
+                 spill_file: BinaryIO | None = None):
         self.run_lines = run_lines or RUN_LINES
         self._directory = directory
         self._run: set[bytes] = set()
-        self._spilled: list = []
+        self._file = spill_file
+        self._runs: list[tuple[BinaryIO, Segment]] = []
+        self._adopted: list[BinaryIO] = []
 
     @property
     def runs(self) -> int:
-        """Runs spilled to disk so far."""
-        return len(self._spilled)
+        """Runs spilled to disk so far (adopted ones included)."""
+        return len(self._runs)
 
     def extend(self, lines: Iterable[bytes]) -> None:
         """Add ``lines`` (a run spills when it reaches ``run_lines`` distinct lines)."""
         run = self._run
         run.update(lines)
         if len(run) >= self.run_lines:
-            spill = tempfile.TemporaryFile(dir=self._directory)
-            spill.writelines(sorted(run))
-            spill.seek(0)
-            self._spilled.append(spill)
-            run.clear()
+            self._spill_run()
+
+    def spill(self) -> list[Segment]:
+        """Spill what memory holds and return every run's segment of the spill file (for :meth:`adopt`)."""
+        if self._run:
+            self._spill_run()
+        return [segment for _, segment in self._runs]
+
+    def adopt(self, spill_file: BinaryIO, segments: Iterable[Segment]) -> None:
+        """Merge the sorted runs another sorter :meth:`spill`-ed into ``spill_file`` with these;
+        the file is closed with this sorter's runs."""
+        self._adopted.append(spill_file)
+        self._runs.extend((spill_file, segment) for segment in segments)
 
     def merged(self) -> Iterator[bytes]:
         """Every distinct line once, in byte order."""
@@ -63,7 +86,8 @@ class ExternalSort:
         self._run = set()
         try:
             previous = None
-            for line in heapq.merge(*self._spilled, last) if self._spilled else last:
+            streams = [_segment_lines(file.fileno(), *segment) for file, segment in self._runs]
+            for line in heapq.merge(*streams, last) if streams else last:
                 if line != previous:
                     yield line
                     previous = line
@@ -72,7 +96,38 @@ class ExternalSort:
 
     def close(self) -> None:
         """Delete the runs."""
-        for spill in self._spilled:
-            spill.close()
-        self._spilled = []
+        for file in {id(f): f for f in [*self._adopted, *([self._file] if self._file else [])]}.values():
+            file.close()
+        self._runs, self._adopted, self._file = [], [], None
         self._run = set()
+
+    def _spill_file(self) -> BinaryIO:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(dir=self._directory)
+        return self._file
+
+    def _spill_run(self) -> None:
+        file = self._spill_file()
+        start = file.seek(0, os.SEEK_END)
+        file.writelines(sorted(self._run))
+        file.flush()  # runs are read with os.pread, past the buffer
+        self._runs.append((file, (start, file.tell())))
+        self._run.clear()
+
+
+def _segment_lines(fd: int, start: int, end: int) -> Iterator[bytes]:
+    """The lines of bytes ``start`` to ``end`` of file ``fd``, read in blocks without moving its offset."""
+    rest = b""
+    while start < end:
+        block = os.pread(fd, min(_READ, end - start), start)
+        if not block:
+            break
+        start += len(block)
+        cut = block.rfind(b"\n") + 1
+        if cut:
+            yield from io.BytesIO(rest + block[:cut])  # splits at b"\n" only, in C
+            rest = block[cut:]
+        else:
+            rest += block
+    if rest:
+        yield rest

@@ -25,7 +25,7 @@ from graph.relate import relate
 from graph.relate.merge import merge_events, merge_roles
 from graph.resolve import resolve_entities
 from graph.scale import map_extractions
-from graph.serialize import RdfExport, get_writer, remove_stale_temporaries
+from graph.serialize import RdfExport, get_writer, remove_stale_temporaries, write_aside
 
 __all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "build_corpus", "fewer_collections",
            "DEFAULT_FORMATS"]
@@ -127,7 +127,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                  cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
     from graph.analyze import UNREAD_PREDICATES, UNREAD_TYPES, analyze_graph, write_analysis
-    from graph.rdf import iter_quads, prefixes
+    from graph.rdf import ArticleStatements, prefixes
 
     out_dir = Path(out_dir)
     writers = [get_writer(name) for name in formats]
@@ -142,19 +142,19 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
     named_graph_writers = [w for w in writers if w.graphs_format is not None]
-    export = RdfExport(iter_quads(extractions, resolution), prefixes(), [w.graphs_format for w in named_graph_writers],
-                       jobs=jobs if engine == "local" else 1)  # no fork beside a Dask client's threads
+    export_jobs = jobs if engine == "local" else 1  # no fork beside a Dask client's threads
+    export = RdfExport(ArticleStatements(extractions, resolution), prefixes(),
+                       [w.graphs_format for w in named_graph_writers], jobs=export_jobs)
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
-    # The named graphs may still be rendering in a child (--jobs > 1): what needs only the union comes
-    # first, so the build does not wait for it (about 13 s at 10,000 articles).
-    for writer in writers:
-        if writer not in named_graph_writers:
-            writer.write(export, out_dir / writer.filename)
+    triples = export.statement_count
+    union_writers = [w for w in writers if w not in named_graph_writers]
+    aside = write_aside(union_writers, export, out_dir, export_jobs)
     g = export.union_without(UNREAD_PREDICATES, UNREAD_TYPES)
+    if aside is not None:
+        aside.result()
     for writer in named_graph_writers:
         writer.write(export, out_dir / writer.filename)
     outputs = [out_dir / writer.filename for writer in writers]
-    triples = export.statement_count
     export.release()
     analysis = analyze_graph(g, jobs)
     outputs += write_analysis(analysis, out_dir)

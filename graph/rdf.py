@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -24,7 +26,7 @@ from graph import vocab
 from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
 
-__all__ = ["build_dataset", "iter_quads", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
+__all__ = ["build_dataset", "iter_quads", "ArticleStatements", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
 Quad = tuple  # (subject, predicate, object, graph name): Oxigraph terms
 
@@ -83,20 +85,47 @@ def iter_quads(extractions: Sequence[Extraction], resolution: Resolution) -> Ite
     A consumer that writes them as they come (the Oxigraph writers) never
     holds them all.
     """
-    entities = {e.id: e for e in resolution.entities}
-    events = _by_article(resolution.events, lambda n: n.articles)
-    triggers = _triggers_by_article(resolution.events)
-    roles = _by_article(resolution.roles, lambda n: n.articles)
-    for extraction in sorted(extractions, key=lambda x: x.article.id):
-        article = extraction.article
+    return ArticleStatements(extractions, resolution).part(0, 1)
+
+
+class ArticleStatements:
+    """Every article's graph, made on demand, in parts that processes can make side by side.
+
+    Part ``i`` of ``n`` is a run of consecutive articles (in id order) holding
+    about an ``n``-th of the mentions and sentences, so the parts in order are
+    :func:`iter_quads`. What every part reads (entities by id, events, triggers
+    and roles by article) is gathered once, before any part is made: a
+    forked process making one part then reads it without copying it.
+    """
+
+    def __init__(self, extractions: Sequence[Extraction], resolution: Resolution):
+        self._articles = sorted(extractions, key=lambda x: x.article.id)
+        self._resolution = resolution
+        self._entities = {e.id: e for e in resolution.entities}
+        self._events = _by_article(resolution.events, lambda n: n.articles)
+        self._triggers = _triggers_by_article(resolution.events)
+        self._roles = _by_article(resolution.roles, lambda n: n.articles)
+        self._ends = list(accumulate(len(x.mentions) + len(x.document.sentences) + 1 for x in self._articles))
+
+    def part(self, index: int, count: int) -> Iterator[Quad]:
+        """The statements of part ``index`` (from 0) of ``count``, graph by graph."""
+        total = self._ends[-1] if self._ends else 0
+        start, stop = (bisect_left(self._ends, total * i / count) for i in (index, index + 1))
+        if index + 1 == count:
+            stop = len(self._articles)
+        for extraction in self._articles[start:stop]:
+            yield from self._article_quads(extraction)
+
+    def _article_quads(self, extraction: Extraction) -> list[Quad]:
+        article_id = extraction.article.id
         quads: list[Quad] = []
-        g = _QuadSink(_article_node(article.id), quads)
-        _add_article(g, extraction, resolution, entities)
-        for node in events.get(article.id, ()):
-            _add_event(g, node, entities, article.id, triggers[node.id, article.id])
-        for node in roles.get(article.id, ()):
-            _add_role(g, node, entities, article.id)
-        yield from quads
+        g = _QuadSink(_article_node(article_id), quads)
+        _add_article(g, extraction, self._resolution, self._entities)
+        for node in self._events.get(article_id, ()):
+            _add_event(g, node, self._entities, article_id, self._triggers[node.id, article_id])
+        for node in self._roles.get(article_id, ()):
+            _add_role(g, node, self._entities, article_id)
+        return quads
 
 
 def prefixes() -> dict[str, str]:

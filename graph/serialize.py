@@ -12,10 +12,8 @@ build never leaves half a file behind.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,20 +21,20 @@ from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO, Callable, Collection, Iterable, Iterator
+from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Protocol, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 
-from graph.errors import GraphError
-from graph.external_sort import ExternalSort
+from graph.external_sort import ExternalSort, Segment
+from graph.forked import Child, can_fork
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
     "rdflib_term", "rdflib_terms", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
-    "room_to_fork", "statement_line",
+    "statement_line", "QuadParts", "write_aside",
 ]
 
 CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
@@ -135,7 +133,8 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
 class RdfExport:
     """Oxigraph statements shared by every writer, deduplicated and sorted once, on disk.
 
-    Built from quads that arrive graph by graph (:func:`graph.rdf.iter_quads`)
+    Built from quads that arrive graph by graph (:func:`graph.rdf.iter_quads`),
+    from a source that makes them in parts (:class:`graph.rdf.ArticleStatements`)
     or from an rdflib ``Dataset``. Each named graph is sorted and rendered as
     TriG and N-Quads into temporary files as it arrives, so the build never
     holds every quad (an entity's description repeats in the graph of every
@@ -145,17 +144,20 @@ class RdfExport:
     statements under it: memory holds one run of lines, not the union, at
     any corpus size. Terms are Oxigraph's: hashed, compared and printed in
     Rust. Only the ``graphs_formats`` asked for are rendered (a build
-    without N-Quads output does not make them); with ``jobs`` > 1 a forked
-    child renders them (:class:`_NamedGraphs`).
+    without N-Quads output does not make them). With ``jobs`` > 1 and a
+    source in parts, forked children make, sort and render parts 2 to
+    ``jobs`` while this process makes the first (:func:`_make_part`); only
+    the offsets of their sorted runs come back.
     """
 
-    def __init__(self, quads: Iterable[tuple], prefixes: dict[str, str],
+    def __init__(self, quads: Iterable[tuple] | QuadParts, prefixes: dict[str, str],
                  graphs_formats: Collection[ox.RdfFormat] = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS),
                  jobs: int = 1):
-        self._source = quads
+        self._source = quads if hasattr(quads, "part") else _Whole(quads)
         self.prefixes = dict(prefixes)
-        self._graphs = _NamedGraphs(graphs_formats, self.prefixes)
-        self._jobs = jobs
+        self._formats = tuple(graphs_formats)
+        self._graphs: list[_NamedGraphs] = []
+        self._jobs = jobs if hasattr(quads, "part") else 1
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, **options) -> "RdfExport":
@@ -163,9 +165,7 @@ class RdfExport:
         used = _namespaces(t for q in dataset.quads((None, None, None, None)) for t in q)
         prefixes = {p: ns for p, ns in sorted(bound.items()) if any(n.startswith(ns) for n in used)}
         graphs = sorted(dataset.graphs(), key=lambda g: str(g.identifier))
-        terms = _memoised(_ox_term)
-        return cls(((terms(s), terms(p), terms(o), terms(g.identifier)) for g in graphs for s, p, o in g), prefixes,
-                   **options)
+        return cls(_DatasetParts(graphs), prefixes, **options)
 
     @cached_property
     def _union(self) -> tuple[BinaryIO, int]:
@@ -174,16 +174,23 @@ class RdfExport:
 
         Runs and union are unnamed temporary files: a killed build leaves none behind.
         """
+        parts = self._jobs if self._jobs > 1 and can_fork(self._jobs - 1) else 1
+        self._graphs = [_NamedGraphs(self._formats, self.prefixes) for _ in range(parts)]
+        children = [Child("making the statements", _make_part, self._source, i, parts, self._graphs[i])
+                    for i in range(1, parts)]
         lines = ExternalSort()
-        if not self._graphs.spools or self._graphs.fork(self._source, self._jobs):
-            for _, group in groupby(self._source, key=itemgetter(3)):
-                lines.extend(statement_line(*quad[:3]) for quad in group)
-        else:
-            self._graphs.render(self._source, lines)
-        self._source = ()
+        try:
+            self._graphs[0].render(self._source.part(0, parts), lines)
+            for child, graphs in zip(children, self._graphs[1:]):
+                lines.adopt(graphs.runs, child.result())
+        finally:
+            for child in children:
+                child.close()
+        self._source = None
         union, count = tempfile.TemporaryFile(), 0
         for count, line in enumerate(lines.merged(), 1):
             union.write(_ntriples_line(line))
+        union.flush()
         return union, count
 
     @property
@@ -195,30 +202,24 @@ class RdfExport:
     def triples(self) -> Iterator[ox.Quad]:
         """The union graph (in the default graph), parsed from its sorted file as it is read.
 
-        Readers share the file: read one to the end (or drop it) before asking for another.
+        Each reader reads the file on its own (where ``/proc/self/fd`` gives
+        it its own offset; elsewhere, finish one reader before starting another).
         """
-        union = self._union[0]
-        union.seek(0)
-        return ox.parse(union, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        return ox.parse(**_reading(self._union[0]), format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
     def copy_union(self, out: BinaryIO) -> None:
         """Write the union graph as N-Triples (subject by subject) to the binary file ``out``."""
-        union = self._union[0]
-        union.seek(0)
-        shutil.copyfileobj(union, out)
+        _copy(self._union[0], out)
 
     def copy_quads(self, fmt: ox.RdfFormat, out: BinaryIO) -> None:
         """Write the named graphs as TriG or N-Quads to the binary file ``out``."""
         self._union  # noqa: B018 - renders the graphs
-        if fmt not in self._graphs.spools:
+        if fmt not in self._formats:
             raise ValueError(f"this export did not render its named graphs as {fmt}")
-        self._graphs.wait()
-        spool = self._graphs.spools[fmt]
-        spool.seek(0)
         if fmt == ox.RdfFormat.TRIG:
             out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()).encode())
-        shutil.copyfileobj(spool, out)
-        spool.seek(0, os.SEEK_END)
+        for graphs in self._graphs:
+            _copy(graphs.spools[fmt], out)
 
     @cached_property
     def union(self) -> Graph:
@@ -248,30 +249,66 @@ class RdfExport:
     def release(self) -> None:
         """Drop the union's file and the named graphs (the rdflib ``union`` stays)."""
         self._union[0].close()  # made first, so that nothing is rendered after release
-        self._graphs.close()
+        for graphs in self._graphs:
+            graphs.close()
+
+
+class QuadParts(Protocol):
+    """A source of quads, graph by graph, that can be made in ``count`` consecutive parts."""
+
+    def part(self, index: int, count: int) -> Iterable[tuple]: ...
+
+
+class _Whole:
+    """Quads that come as one stream (made in one part)."""
+
+    def __init__(self, quads: Iterable[tuple]):
+        self._quads = quads
+
+    def part(self, index: int, count: int) -> Iterable[tuple]:
+        assert (index, count) == (0, 1), "a stream of quads is made in one part"
+        return self._quads
+
+
+class _DatasetParts:
+    """An rdflib Dataset's graphs, in parts of consecutive graphs."""
+
+    def __init__(self, graphs: list):
+        self._graphs = graphs
+        self._terms = _memoised(_ox_term)
+
+    def part(self, index: int, count: int) -> Iterator[tuple]:
+        n, terms = len(self._graphs), self._terms
+        for g in self._graphs[n * index // count:n * (index + 1) // count]:
+            name = terms(g.identifier)
+            yield from ((terms(s), terms(p), terms(o), name) for s, p, o in g)
+
+
+def _make_part(source: QuadParts, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:
+    """In a child: make part ``index``, render its graphs and sort its lines into ``graphs.runs``."""
+    lines = ExternalSort(spill_file=graphs.runs)
+    graphs.render(source.part(index, count), lines)
+    return lines.spill()
 
 
 class _NamedGraphs:
-    """Each named graph, sorted, rendered as TriG and/or N-Quads into a temporary file.
-
-    With ``jobs`` > 1 (and where processes fork) a child renders them while
-    this process collects the union: the child reads its copy of the same
-    quad iterator, so nothing is sent between them but the files. Rendering
-    was a third of the RDF stage at 10,000 articles (``bench/bench_build.py``).
-    """
+    """Each named graph of a part, sorted, rendered as TriG and/or N-Quads into a temporary file,
+    and a file for the sorted runs of its lines when a child makes the part."""
 
     def __init__(self, formats: Collection[ox.RdfFormat], prefixes: dict[str, str]):
         self.spools = {fmt: tempfile.TemporaryFile() for fmt in formats}
+        self.runs = tempfile.TemporaryFile()
         self.prefixes = prefixes
-        self._child = None
 
-    def render(self, quads: Iterable[tuple], union: ExternalSort | None = None) -> None:
+    def render(self, quads: Iterable[tuple], union: ExternalSort) -> None:
         """Render every graph of ``quads`` (they arrive graph by graph); add its statements' lines to ``union``."""
         for _, group in groupby(quads, key=itemgetter(3)):
+            if not self.spools:
+                union.extend(statement_line(*quad[:3]) for quad in group)
+                continue
             by_line = {statement_line(*quad[:3]): quad for quad in group}
             ordered = sorted(by_line)
-            if union is not None:
-                union.extend(ordered)
+            union.extend(ordered)
             self.add([ox.Quad(*by_line[line]) for line in ordered])
         for spool in self.spools.values():
             spool.flush()
@@ -284,54 +321,44 @@ class _NamedGraphs:
             else:
                 spool.write(ox.serialize(quads, format=fmt))
 
-    def fork(self, quads: Iterable[tuple], jobs: int) -> bool:
-        """Start rendering ``quads`` (not yet read) in a forked child; False when not worth it or not possible."""
-        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-            return False  # a daemonic process (a pool worker) may not start children
-        if not room_to_fork():
-            return False
-        for stream in (sys.stdout, sys.stderr):  # or the child prints what this process has buffered
-            stream.flush()
-        context = multiprocessing.get_context("fork")
-        self._child = context.Process(target=self.render, args=(quads,), daemon=True)
-        self._child.start()
-        return True
-
-    def wait(self) -> None:
-        """Wait for the child; a failed child is an error (its traceback is on stderr)."""
-        if self._child is None:
-            return
-        self._child.join()
-        status, self._child = self._child.exitcode, None
-        if status != 0:
-            raise GraphError(f"rendering the named graphs in a child process failed (exit status {status}); "
-                             "see the error above, or build with --jobs 1")
-
     def close(self) -> None:
-        if self._child is not None:
-            self._child.terminate()
-            self._child.join()
-            self._child = None
-        for spool in self.spools.values():
+        for spool in (*self.spools.values(), self.runs):
             spool.close()
 
 
-def room_to_fork() -> bool:
-    """Whether memory has room for a forked child beside this process.
+def _reading(file: BinaryIO) -> dict:
+    """``ox.parse`` arguments that read ``file`` from its start with an offset of its own, where possible."""
+    own = f"/proc/self/fd/{file.fileno()}"
+    if os.path.exists(own):
+        return {"path": own}
+    file.seek(0)
+    return {"input": file}
 
-    The child comes to hold its own copy of the pages it reads (copy on
-    write: touching an object writes its reference count), which is most of
-    what this process holds, and this process goes on to make the analysis
-    graph, as large again, while the child runs. At 100,000 articles the two
-    did not fit in 24 GB. Where memory cannot be read (not Linux), assume room.
+
+def _copy(file: BinaryIO, out: BinaryIO) -> None:
+    """Copy ``file`` from its start to ``out``, leaving its offset at its end."""
+    file.seek(0)
+    shutil.copyfileobj(file, out)
+
+
+def write_aside(writers: Sequence[Writer], export: RdfExport, out_dir: Path, jobs: int = 1) -> Child | None:
+    """Write ``writers``' files of the union (Turtle, N-Triples) in a forked child when ``jobs`` > 1.
+
+    The child reads only the union's file, so it copies next to nothing of
+    this process, which meanwhile makes the graph analysis reads (Turtle was
+    12 s at 10,000 articles). Returns the child to wait for, or None when the
+    files were written here.
     """
-    try:
-        meminfo = Path("/proc/meminfo").read_text()
-        available = int(meminfo.split("MemAvailable:")[1].split()[0]) * 1024
-        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return True
-    return available > 3 * resident
+    export.statement_count  # noqa: B018 - the union is made before the fork, once
+    if jobs > 1 and writers and can_fork(1, share=0.25):
+        return Child("writing " + ", ".join(w.filename for w in writers), _write_files, writers, export, out_dir)
+    _write_files(writers, export, out_dir)
+    return None
+
+
+def _write_files(writers: Sequence[Writer], export: RdfExport, out_dir: Path) -> None:
+    for writer in writers:
+        writer.write(export, Path(out_dir) / writer.filename)
 
 
 def as_export(source: RdfExport | Dataset) -> RdfExport:

@@ -32,3 +32,28 @@ def test_a_prefix_sorts_before_the_lines_it_starts():
     lines = ExternalSort(run_lines=2)
     lines.extend([b"ab\t1\n", b"a\t2\n", b"a b\t0\n", b"a\t1\n"])
     assert list(lines.merged()) == [b"a\t1\n", b"a\t2\n", b"a b\t0\n", b"ab\t1\n"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(shares=st.lists(st.lists(_TEXT, max_size=30), min_size=1, max_size=4), run_lines=st.integers(1, 20))
+def test_runs_spilled_by_other_sorters_and_adopted_merge_as_one(shares, run_lines, tmp_path_factory):
+    """What forked children do: each sorts its share into its own spill file; one sorter merges every run."""
+    import tempfile
+
+    first, *others = [ExternalSort(run_lines, spill_file=tempfile.TemporaryFile()) for _ in shares]
+    for sorter, share in zip([first, *others], shares):
+        sorter.extend(f"{text}\n".encode() for text in share)
+    for sorter in others:
+        first.adopt(sorter._file, sorter.spill())
+    everything = {f"{text}\n".encode() for share in shares for text in share}
+    assert list(first.merged()) == sorted(everything)
+
+
+def test_a_run_longer_than_a_read_block_comes_back_whole(monkeypatch):
+    import graph.external_sort
+
+    monkeypatch.setattr(graph.external_sort, "_READ", 7)
+    lines = ExternalSort(run_lines=3)
+    lines.extend([b"a-long-line-%d\n" % i for i in range(9)] + [b"b\n", b"\n"])
+    assert lines.runs == 1
+    assert list(lines.merged()) == sorted({b"a-long-line-%d\n" % i for i in range(9)} | {b"b\n", b"\n"})

@@ -9,7 +9,7 @@ from rdflib import URIRef
 from rdflib.namespace import PROV
 
 from graph.pipeline import extract_article, resolve_all
-from graph.rdf import ANKG, article_iri, build_dataset, event_iri
+from graph.rdf import ANKG, ArticleStatements, article_iri, build_dataset, event_iri, iter_quads
 from graph.records import Article
 from graph.serialize import union_graph
 
@@ -26,11 +26,11 @@ def reported():
                    for i, t in enumerate(REPORTS)]
     resolution = resolve_all(extractions)
     (node,) = [n for n in resolution.events if len(n.articles) == len(REPORTS)]
-    return node, build_dataset(extractions, resolution)
+    return node, build_dataset(extractions, resolution), extractions, resolution
 
 
 def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_graph(reported):
-    node, dataset = reported
+    node, dataset, *_ = reported
     event = event_iri(node.id)
     for article_id in node.articles:
         graph = dataset.graph(article_iri(article_id))
@@ -40,9 +40,20 @@ def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_g
 
 
 def test_each_article_graph_states_only_the_trigger_words_of_that_article(reported):
-    node, dataset = reported
+    node, dataset, *_ = reported
     event, trigger = event_iri(node.id), URIRef(ANKG.trigger.value)
     said = {a: {str(t) for t in dataset.graph(article_iri(a)).objects(event, trigger)} for a in node.articles}
     assert said == {m.article_id: {m.trigger} for m in node.mentions}
     assert said["a1"] == {"لقاء"} and said["a0"] == {"اجتماعا"}
     assert {str(t) for t in union_graph(dataset).objects(event, trigger)} == {"اجتماعا", "لقاء"}
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_the_parts_in_order_are_every_article_graph_once(reported, count):
+    """Processes making parts side by side make, together and in order, what one process makes."""
+    _, _, extractions, resolution = reported
+    statements = ArticleStatements(extractions, resolution)
+    parts = [list(statements.part(i, count)) for i in range(count)]
+    assert [q for part in parts for q in part] == list(iter_quads(extractions, resolution))
+    graphs = [{q[3] for q in part} for part in parts]
+    assert sum(map(len, graphs)) == len(set().union(*graphs)) == len(REPORTS)  # no graph split between parts

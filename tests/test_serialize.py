@@ -232,34 +232,47 @@ def _graph_files(export, tmp_path) -> dict:
     return files
 
 
-def test_named_graphs_rendered_by_a_forked_child_are_the_same_bytes(tmp_path):
-    """With jobs > 1 a child renders TriG and N-Quads while this process makes the union."""
+def _union_files(export, tmp_path) -> bytes:
+    with open(tmp_path / "union.nt", "wb") as out:
+        export.copy_union(out)
+    return (tmp_path / "union.nt").read_bytes()
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parts_made_by_forked_children_give_the_same_bytes(tmp_path, jobs):
+    """With jobs > 1, children make, sort and render parts 2 to jobs while this process makes the first."""
     from graph.serialize import RdfExport
 
     here = RdfExport.from_dataset(fixture_dataset())
-    forked = RdfExport.from_dataset(fixture_dataset(), jobs=2)
-    assert list(forked.triples) == list(here.triples)
-    assert forked._graphs._child is not None  # rendering is under way in the child
+    forked = RdfExport.from_dataset(fixture_dataset(), jobs=jobs)
+    assert list(forked.triples) == list(here.triples) and forked.statement_count == here.statement_count
+    assert len(forked._graphs) == jobs and len(here._graphs) == 1  # made in parts, on jobs processes
+    assert _union_files(forked, tmp_path) == _union_files(here, tmp_path)
     assert _graph_files(forked, tmp_path) == _graph_files(here, tmp_path)
     forked.release()
 
 
-def test_a_child_that_fails_to_render_is_an_error_not_a_short_file(tmp_path, monkeypatch):
+def test_a_child_that_fails_is_an_error_not_a_short_file(monkeypatch):
+    import os
+
     from graph.errors import GraphError
     from graph.serialize import RdfExport, _NamedGraphs
 
+    parent, render = os.getpid(), _NamedGraphs.add
+
     def broken(self, quads):
-        raise RuntimeError("disk full")
+        if os.getpid() != parent:
+            raise RuntimeError("disk full")
+        render(self, quads)
 
     monkeypatch.setattr(_NamedGraphs, "add", broken)
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
-    assert export.statement_count  # this process never renders: only the child fails
-    with open(tmp_path / "out.trig", "wb") as out, pytest.raises(GraphError, match="exit status 1"):
-        export.copy_quads(ox.RdfFormat.TRIG, out)
+    with pytest.raises(GraphError, match="making the statements in a child process failed .exit status 1."):
+        export.statement_count
 
 
-def test_a_daemonic_process_renders_the_named_graphs_itself(tmp_path, monkeypatch):
-    """A pool worker (daemonic) may not start children: it renders in process, same bytes."""
+def test_a_daemonic_process_makes_every_part_itself(tmp_path, monkeypatch):
+    """A pool worker (daemonic) may not start children: one part, in process, same bytes."""
     import multiprocessing
     from types import SimpleNamespace
 
@@ -269,17 +282,45 @@ def test_a_daemonic_process_renders_the_named_graphs_itself(tmp_path, monkeypatc
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
     assert export.statement_count
-    assert export._graphs._child is None and _graph_files(export, tmp_path) == here
+    assert len(export._graphs) == 1 and _graph_files(export, tmp_path) == here
 
 
-def test_without_room_for_a_child_the_named_graphs_are_rendered_here(tmp_path, monkeypatch):
-    """A child that would not fit in memory beside this process is not started: same bytes, one process."""
-    import graph.serialize
-    from graph.serialize import RdfExport, room_to_fork
+def test_without_room_for_a_child_every_part_is_made_here(tmp_path, monkeypatch):
+    """Children that would not fit in memory beside this process are not started: same bytes, one process."""
+    import graph.forked
+    from graph.serialize import RdfExport
 
-    assert room_to_fork()  # a test process is small
+    assert graph.forked.room_to_fork()  # a test process is small
     here = _graph_files(RdfExport.from_dataset(fixture_dataset()), tmp_path)
-    monkeypatch.setattr(graph.serialize, "room_to_fork", lambda: False)
+    monkeypatch.setattr(graph.forked, "room_to_fork", lambda copies=1.0: False)
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
     assert export.statement_count
-    assert export._graphs._child is None and _graph_files(export, tmp_path) == here
+    assert len(export._graphs) == 1 and _graph_files(export, tmp_path) == here
+
+
+def test_a_stream_of_quads_is_made_in_one_part_whatever_the_jobs(tmp_path):
+    from graph.serialize import RdfExport
+
+    quads = [(*t, ox.NamedNode("http://example.org/g")) for t in sorted(_random_statements(5, 50), key=str)]
+    export = RdfExport(iter(quads), {}, jobs=2)
+    assert export.statement_count == len({q[:3] for q in quads}) and len(export._graphs) == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_union_files_written_aside_are_the_same_bytes(tmp_path, jobs):
+    """With jobs > 1 a child writes Turtle and N-Triples from the union's file while this process reads it too."""
+    from graph.serialize import RdfExport, write_aside
+
+    writers = [get_writer("turtle"), get_writer("ntriples")]
+    expected = tmp_path / "expected"
+    for writer in writers:
+        writer.write(RdfExport.from_dataset(fixture_dataset()), expected / writer.filename)
+    export = RdfExport.from_dataset(fixture_dataset())
+    aside = write_aside(writers, export, tmp_path / "aside", jobs)
+    assert (aside is not None) == (jobs > 1)
+    g = export.union  # this process reads the union while the child writes
+    if aside is not None:
+        aside.result()
+    assert len(g) == export.statement_count
+    for writer in writers:
+        assert (tmp_path / "aside" / writer.filename).read_bytes() == (expected / writer.filename).read_bytes()

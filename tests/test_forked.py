@@ -1,0 +1,71 @@
+"""Forked children: the value comes back, a failure is an error, nothing is kept alive for them."""
+
+import gc
+import os
+import time
+import weakref
+
+import pytest
+
+from graph.errors import GraphError
+from graph.forked import Child, can_fork, room_to_fork
+
+
+class _Payload:
+    def __init__(self, items):
+        self.items = items
+
+
+def _sum_in_child(payload: _Payload) -> tuple[int, bool]:
+    return sum(payload.items), gc.isenabled()
+
+
+def test_the_child_reads_this_process_memory_and_sends_back_its_value():
+    child = Child("adding", _sum_in_child, _Payload(list(range(1000))))
+    assert child.result() == (499500, True)
+
+
+def test_this_process_keeps_no_reference_to_what_only_the_child_reads():
+    payload = _Payload([1, 2, 3])
+    alive = weakref.ref(payload)
+    child = Child("adding", _sum_in_child, payload)
+    del payload
+    gc.collect()
+    assert alive() is None  # freed here while the child still has its copy
+    assert child.result() == (6, True)
+
+
+def _fail():
+    raise RuntimeError("disk full")
+
+
+def test_a_failing_child_is_an_error_naming_the_work(capfd):
+    with pytest.raises(GraphError, match="rendering in a child process failed .exit status 1."):
+        Child("rendering", _fail).result()
+    assert "RuntimeError: disk full" in capfd.readouterr().err
+
+
+def _die():
+    os._exit(3)
+
+
+def test_a_child_that_dies_without_a_value_is_an_error():
+    with pytest.raises(GraphError, match="exit status 3"):
+        Child("sorting", _die).result()
+
+
+def test_close_stops_a_child_still_running():
+    child = Child("waiting", time.sleep, 60)
+    start = time.monotonic()
+    child.close()
+    assert time.monotonic() - start < 10
+
+
+def test_forking_needs_room_and_a_process_that_may_have_children(monkeypatch):
+    import multiprocessing
+    from types import SimpleNamespace
+
+    assert room_to_fork() and can_fork(1) and not can_fork(0)
+    assert not room_to_fork(copies=1e9)  # no machine has a billion times this process free
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert not can_fork(1)
