@@ -17,7 +17,7 @@ def __getattr__(name):
     import importlib
 
     homes = {
-        "build_corpus": "graph.pipeline", "extract_article": "graph.pipeline", "resolve_all": "graph.pipeline",
+        "build_corpus": "graph.pipeline", "extract_article": "graph.extract", "resolve_all": "graph.pipeline",
         "read_sources": "graph.ingest", "analyze_text": "graph.text", "normalize_text": "graph.text",
         "recognize_mentions": "graph.recognize", "resolve_entities": "graph.resolve",
         "build_dataset": "graph.rdf",

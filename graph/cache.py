@@ -1,14 +1,18 @@
 """Extraction cache: an article already extracted by this pipeline is not extracted again.
 
 The key of an article is the SHA-256 of its text and metadata, the
-recogniser chain, :data:`PIPELINE_VERSION` and a fingerprint of everything
-extraction reads: the package source (``graph/**/*.py``), the ontology data
-(lexicons, gazetteer) and the shipped models. Editing any of them changes
-every key, so a stale result is never reused; adding one article to a built
-corpus costs one extraction. Values are compressed pickles of
-:class:`~graph.records.Extraction` (or the reason an article failed),
-written atomically; only read caches you wrote yourself (pickle trusts its
-input).
+recogniser chain, whether tokens are kept, :data:`PIPELINE_VERSION` and a
+fingerprint of everything extraction reads: its code
+(:data:`EXTRACTION_CODE`: :mod:`graph.extract` and the stages it runs),
+the ontology data (lexicons, gazetteer) and the shipped models. Editing any
+of them changes every key, so a stale result is never reused; editing
+resolution, RDF, analysis or pages does not, so a corpus of 100,000 articles
+is not extracted again for them (a test traces extraction and checks that
+every file whose code it runs is fingerprinted). Adding one article to a
+built corpus costs one extraction. Values are compressed pickles of
+:class:`~graph.records.Extraction` (or the reason an article failed), as
+the build keeps them (without tokens), written atomically; only read caches
+you wrote yourself (pickle trusts its input).
 """
 
 from __future__ import annotations
@@ -25,13 +29,16 @@ from pathlib import Path
 from graph.records import Article, Extraction
 from graph.serialize import write_atomic
 
-__all__ = ["PIPELINE_VERSION", "ExtractionCache", "pipeline_fingerprint", "extraction_key"]
+__all__ = ["PIPELINE_VERSION", "EXTRACTION_CODE", "ExtractionCache", "pipeline_fingerprint", "extraction_key"]
 
 PIPELINE_VERSION = "1"
 """Bump to invalidate every cached extraction by hand (code and data changes do it anyway)."""
 
 _ROOT = Path(__file__).resolve().parent.parent
-_FINGERPRINTED = (("graph", "**/*.py"), ("graph/models", "**/*"), ("ontology", "**/*"))
+EXTRACTION_CODE = ("extract.py", "records.py", "errors.py", "text.py", "dates.py", "gazetteer.py", "lexicon.py",
+                   "conll.py", "recognize/*.py", "relate/*.py")
+"""The modules of ``graph/`` that decide an extraction (globs)."""
+_FINGERPRINTED = (*(("graph", pattern) for pattern in EXTRACTION_CODE), ("graph/models", "**/*"), ("ontology", "**/*"))
 _SUFFIX = ".pkl.z"
 
 
@@ -51,18 +58,21 @@ def pipeline_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def extraction_key(article: Article, chain: Sequence[str], fingerprint: str | None = None) -> str:
-    """Content address of one article's extraction under one pipeline.
+def extraction_key(article: Article, chain: Sequence[str], fingerprint: str | None = None,
+                   tokens: bool = True) -> str:
+    """Content address of one article's extraction under one pipeline (with its tokens, or without).
 
     >>> a = Article(id="x", text="قال الوزير")
     >>> extraction_key(a, ("gazetteer",)) == extraction_key(a, ("gazetteer",))
     True
     >>> extraction_key(a, ("gazetteer",)) == extraction_key(a, ("gazetteer", "crf"))
     False
+    >>> extraction_key(a, ("gazetteer",)) == extraction_key(a, ("gazetteer",), tokens=False)
+    False
     """
     fields = dataclasses.asdict(article)
-    payload = json.dumps([fingerprint or pipeline_fingerprint(), list(chain), fields],
-                         ensure_ascii=False, sort_keys=True, default=str)
+    parts = [fingerprint or pipeline_fingerprint(), list(chain), fields] + ([] if tokens else ["no tokens"])
+    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

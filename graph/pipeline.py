@@ -17,11 +17,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from graph.errors import GraphError, StageError
+from graph.errors import GraphError
+from graph.extract import extract_article
 from graph.ingest import read_sources
-from graph.recognize import DEFAULT_CHAIN, recognize_mentions
+from graph.recognize import DEFAULT_CHAIN
 from graph.records import Article, Extraction, Resolution, Skipped
-from graph.relate import relate
 from graph.relate.merge import merge_events, merge_roles
 from graph.resolve import resolve_entities
 from graph.scale import map_extractions
@@ -48,18 +48,6 @@ class BuildReport:
     top_actors: tuple[tuple[str, str, str, float], ...] = ()
     outputs: tuple[Path, ...] = field(default_factory=tuple)
     tokens: int = 0
-
-
-def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> Extraction:
-    """Everything one article says: tokens, mentions, roles, events."""
-    from graph.text import analyze_text
-
-    document = analyze_text(article)
-    if not document.tokens:
-        raise StageError("text", article.id, "no tokens")
-    mentions = recognize_mentions(document, chain)
-    roles, events = relate(document, mentions)
-    return Extraction(document, mentions, roles, events, len(document.tokens))
 
 
 def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAULT_CHAIN,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from graph.cache import ExtractionCache, extraction_key, pipeline_fingerprint
 from graph.errors import GraphError
+from graph.extract import extract_or_reason
 from graph.records import Article, Extraction
 
 __all__ = ["ENGINES", "map_extractions", "local_map", "extract_or_reason", "extract_batch", "batched"]
@@ -44,7 +45,7 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
     and writes per-partition files to ``partition_dir`` when given. With
     ``cache_dir``, articles already extracted are read back, not recomputed.
     ``keep_tokens=False`` lets workers (local or Dask) drop the documents'
-    tokens before sending results back (the cache keeps whole extractions).
+    tokens before sending results back (the cache keeps what was asked for).
 
     >>> from graph.records import Article
     >>> [reason for _, reason in map_extractions([Article("e", "   ")], ("gazetteer",))]
@@ -56,7 +57,6 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
         raise GraphError(f"--jobs must be at least 1, not {jobs}")
     chain = tuple(chain)
     cache = cache_dir if isinstance(cache_dir, ExtractionCache) or cache_dir is None else ExtractionCache(cache_dir)
-    keep_tokens = keep_tokens or cache is not None
     if engine == "dask":
         from graph.distributed import dask_map
 
@@ -67,7 +67,7 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
     if cache is None:
         yield from _in_order(articles, run)
         return
-    yield from _cached(articles, chain, cache, run)
+    yield from _cached(articles, chain, cache, run, keep_tokens)
     log.info("extraction cache %s: %d hits, %d computed", cache.root, cache.hits, cache.stored)
 
 
@@ -96,25 +96,6 @@ def extract_batch(articles: Sequence[Article], chain: tuple[str, ...],
     return [extract_or_reason(article, chain, keep_tokens) for article in articles]
 
 
-def extract_or_reason(article: Article, chain: Sequence[str], keep_tokens: bool = True) -> Extraction | str:
-    """An extraction, or why the article failed: one bad article never stops a build.
-
-    Errors the pipeline raises on purpose are reported as they are; any other
-    exception is a bug, reported with its type so it can be found again.
-    """
-    from graph.pipeline import extract_article
-
-    try:
-        extraction = extract_article(article, tuple(chain))
-        return extraction if keep_tokens else extraction.without_tokens()
-    except GraphError as error:
-        return f"{type(error).__name__}: {error}"
-    except RecursionError:
-        return "RecursionError: text too deeply nested"
-    except Exception as error:  # noqa: BLE001 - a hostile article must not end a long build
-        return f"internal error ({type(error).__name__}: {error}); please report it with this article"
-
-
 def batched(items: Iterable, size: int) -> Iterator[list]:
     """Consecutive lists of ``size`` items (the last may be shorter).
 
@@ -135,7 +116,8 @@ def _result(batch: list[Article], future) -> list[Extraction | str]:
                          "rerun with --jobs 1 to see which article") from None
 
 
-def _cached(articles, chain, cache: ExtractionCache, run) -> Iterator[tuple[Article, Extraction | str]]:
+def _cached(articles, chain, cache: ExtractionCache, run,
+            keep_tokens: bool) -> Iterator[tuple[Article, Extraction | str]]:
     """Merge cache hits with freshly computed misses, keeping input order.
 
     Hits are remembered by key only and read when their turn comes, so a
@@ -146,7 +128,7 @@ def _cached(articles, chain, cache: ExtractionCache, run) -> Iterator[tuple[Arti
 
     def misses():
         for article in articles:
-            key = extraction_key(article, chain, fingerprint)
+            key = extraction_key(article, chain, fingerprint, keep_tokens)
             hit = key in cache
             pending.append((article, key, hit))
             if not hit:
@@ -156,7 +138,7 @@ def _cached(articles, chain, cache: ExtractionCache, run) -> Iterator[tuple[Arti
         while pending and pending[0][2]:
             article, key, _ = pending.popleft()
             value = cache.get(key)
-            yield article, value if value is not None else extract_or_reason(article, chain)
+            yield article, value if value is not None else extract_or_reason(article, chain, keep_tokens)
 
     for result in run(misses()):
         yield from flush_hits()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset
 
-from graph.cache import ExtractionCache, extraction_key, pipeline_fingerprint
+from graph.cache import EXTRACTION_CODE, ExtractionCache, extraction_key, pipeline_fingerprint
 from graph.errors import GraphError
 from graph.ingest import read_sources
 from graph.records import Article, Extraction
 from graph.scale import map_extractions
 from graph.serialize import sorted_lines
 
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 CHAIN = ("gazetteer", "pattern", "crf")
 
@@ -92,6 +94,47 @@ def test_cache_key_follows_content_chain_and_pipeline(seed_articles):
     assert key != extraction_key(article, CHAIN[:2])
     assert key != extraction_key(article, CHAIN, fingerprint="0" * 64)
     assert len(pipeline_fingerprint()) == 64
+
+
+def test_a_build_caches_extractions_as_it_keeps_them_without_tokens(tmp_path, mixed, single):
+    lean = list(map_extractions(mixed, CHAIN, jobs=2, cache_dir=tmp_path, keep_tokens=False))
+    expected = [(a, r.without_tokens() if not isinstance(r, str) else r) for a, r in single]
+    assert lean == expected
+    cache = ExtractionCache(tmp_path)
+    assert list(map_extractions(mixed, CHAIN, cache_dir=cache, keep_tokens=False)) == expected
+    assert cache.hits == len(mixed) and cache.stored == 0
+    with_tokens = ExtractionCache(tmp_path)  # an entry without tokens never answers a call that wants them
+    assert list(map_extractions(mixed, CHAIN, cache_dir=with_tokens)) == single
+    assert with_tokens.stored == len(mixed)
+
+
+def test_every_file_whose_code_extraction_runs_is_fingerprinted(seed_articles):
+    """Traced in a fresh interpreter, every chain: code outside the fingerprint would let a stale cache in."""
+    script = """
+import inspect, json, sys
+from pathlib import Path
+from graph.ingest import read_sources
+from graph.records import Article
+from graph.scale import extract_or_reason
+articles = [a for a in read_sources([Path("seeds")]) if isinstance(a, Article)][:2] + [Article("e", " ")]
+ran = set()
+def calls(frame, event, arg):
+    if event == "call" and frame.f_code.co_flags & inspect.CO_OPTIMIZED:  # functions, not module or class bodies
+        ran.add(frame.f_code.co_filename)
+sys.setprofile(calls)
+for chain in (("gazetteer", "pattern", "neural"), ("gazetteer", "pattern", "crf")):
+    for article in articles:
+        extract_or_reason(article, chain, keep_tokens=False)
+sys.setprofile(None)
+print(json.dumps(sorted(ran)))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    package = ROOT / "graph"
+    ran = {Path(f).relative_to(package).as_posix() for f in json.loads(done.stdout) if Path(f).is_relative_to(package)}
+    fingerprinted = {p.relative_to(package).as_posix() for pattern in EXTRACTION_CODE for p in package.glob(pattern)}
+    assert {"extract.py", "recognize/neural.py", "relate/events.py", "text.py"} <= ran
+    assert ran <= fingerprinted, f"extraction runs code the cache does not fingerprint: {sorted(ran - fingerprinted)}"
+    assert "resolve.py" not in fingerprinted and "rdf.py" not in fingerprinted
 
 
 def test_corrupt_cache_entry_is_recomputed(tmp_path, seed_articles, single):
