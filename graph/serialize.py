@@ -194,6 +194,11 @@ class RdfExport:
         return union, count
 
     @property
+    def readers_apart(self) -> bool:
+        """Whether processes can read the union's file at once, each with an offset of its own."""
+        return _own_path(self._union[0]) is not None
+
+    @property
     def statement_count(self) -> int:
         """Distinct statements of the union graph."""
         return self._union[1]
@@ -328,17 +333,28 @@ class _NamedGraphs:
 
 def _reading(file: BinaryIO) -> dict:
     """``ox.parse`` arguments that read ``file`` from its start with an offset of its own, where possible."""
-    own = f"/proc/self/fd/{file.fileno()}"
-    if os.path.exists(own):
+    own = _own_path(file)
+    if own:
         return {"path": own}
     file.seek(0)
     return {"input": file}
 
 
 def _copy(file: BinaryIO, out: BinaryIO) -> None:
-    """Copy ``file`` from its start to ``out``, leaving its offset at its end."""
-    file.seek(0)
-    shutil.copyfileobj(file, out)
+    """Copy ``file`` from its start to ``out`` (with an offset of its own, where possible)."""
+    own = _own_path(file)
+    if own is None:
+        file.seek(0)
+        shutil.copyfileobj(file, out)
+        return
+    with open(own, "rb") as reading:
+        shutil.copyfileobj(reading, out)
+
+
+def _own_path(file: BinaryIO) -> str | None:
+    """A path that opens ``file`` (an unnamed temporary file too) anew, with its own offset: Linux's ``/proc``."""
+    path = f"/proc/self/fd/{file.fileno()}"
+    return path if os.path.exists(path) else None
 
 
 def write_aside(writers: Sequence[Writer], export: RdfExport, out_dir: Path, jobs: int = 1) -> Child | None:
@@ -350,7 +366,7 @@ def write_aside(writers: Sequence[Writer], export: RdfExport, out_dir: Path, job
     files were written here.
     """
     export.statement_count  # noqa: B018 - the union is made before the fork, once
-    if jobs > 1 and writers and can_fork(1, share=0.25):
+    if jobs > 1 and writers and export.readers_apart and can_fork(1, share=0.25):
         return Child("writing " + ", ".join(w.filename for w in writers), _write_files, writers, export, out_dir)
     _write_files(writers, export, out_dir)
     return None
