@@ -23,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def main() -> int:
     global NER
     NER = args.ner
     if args.measure:
+        family = FamilyMemory()
+        family.start()
         result = MEASURES[args.measure](Path(args.corpus), Path(args.out), args.jobs[0])
-        result.update(kind=args.measure, jobs=args.jobs[0], ner=NER, peak_rss_mb=_peak_rss_mb())
+        result.update(kind=args.measure, jobs=args.jobs[0], ner=NER, peak_rss_mb=_peak_rss_mb(),
+                      family_peak_mb=family.peak_mb)
         print(json.dumps(result))
         return 0
     return drive(args)
@@ -128,20 +132,26 @@ def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
 
 
 def measure_build(corpus: Path, out: Path, jobs: int) -> dict:
+    from functools import cached_property
+
     import graph.analyze
     import graph.pipeline
     import graph.visualize
     from graph.pipeline import build_corpus
+    from graph.serialize import RdfExport
 
     stages: dict[str, float] = {}
     graph.pipeline.extract_all = _timed(stages, "extract", graph.pipeline.extract_all)
     graph.pipeline.resolve_all = _timed(stages, "resolve", graph.pipeline.resolve_all)
+    RdfExport._union = cached_property(_timed(stages, "statements", RdfExport._union.func))
+    RdfExport._union.__set_name__(RdfExport, "_union")
+    RdfExport.union_without = _timed(stages, "analysis graph", RdfExport.union_without)
     graph.analyze.analyze_graph = _timed(stages, "analyze", graph.analyze.analyze_graph)
     graph.visualize.render_html = _timed(stages, "html", graph.visualize.render_html)
     start = time.perf_counter()
     report = build_corpus([corpus], out, jobs=jobs, chain=recognizer_chain())
     seconds = time.perf_counter() - start
-    stages["rdf+write+other"] = seconds - sum(stages.values())
+    stages["write+other"] = seconds - sum(stages.values())
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {**_rates(report.articles, report.tokens, seconds), "triples": report.triples,
             "skipped": len(report.skipped), "output_mb": round(size / 2**20, 1),
@@ -202,6 +212,43 @@ def _memory_cap(gigabytes: float | None):
     return lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+class FamilyMemory(threading.Thread):
+    """The peak of this process's and its descendants' summed PSS, sampled every second.
+
+    ``peak_rss_mb`` is the largest single process; with ``--jobs`` the
+    build's forked and spawned children hold memory at the same time, and PSS
+    counts a page they share once, not in each of them.
+    """
+
+    def __init__(self, interval: float = 1.0):
+        super().__init__(daemon=True)
+        self.interval, self._peak_kb = interval, 0
+
+    @property
+    def peak_mb(self) -> float:
+        return round(max(self._peak_kb, _family_pss_kb()) / 1024, 1)
+
+    def run(self) -> None:
+        while True:
+            self._peak_kb = max(self._peak_kb, _family_pss_kb())
+            time.sleep(self.interval)
+
+
+def _family_pss_kb(pid: int | None = None) -> int:
+    """Summed PSS (kB) of ``pid`` (this process) and every process below it; 0 where /proc cannot tell."""
+    pid = pid or os.getpid()
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            total = next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                total += sum(_family_pss_kb(int(child)) for child in children.read().split())
+    except (OSError, ValueError):
+        pass
+    return total
+
+
 def _peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -211,13 +258,15 @@ def _peak_rss_mb() -> float:
 def table(results: list[dict]) -> str:
     """Markdown: one row per measurement, with the ratio of each to the floor of its size."""
     floors = {r["articles_in"]: r["seconds"] for r in results if r["kind"] == "floor"}
-    rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | peak MB | notes |", "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | peak MB | family peak MB | notes |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         ratio = r["seconds"] / floors[r["articles_in"]] if r["articles_in"] in floors and floors[r["articles_in"]] else 0
         notes = {k: r[k] for k in ("ner", "stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
                                    "cache_mb", "failed") if k in r}
         rows.append(f"| {r['articles_in']} | {r['kind']} | {r['jobs']} | {r['seconds']} | {r.get('articles_per_s', '')} "
-                    f"| {r.get('tokens_per_s', '')} | {ratio:.1f} | {r['peak_rss_mb']} | {json.dumps(notes)} |")
+                    f"| {r.get('tokens_per_s', '')} | {ratio:.1f} | {r['peak_rss_mb']} | {r.get('family_peak_mb', '')} "
+                    f"| {json.dumps(notes, ensure_ascii=False)} |")
     return "\n".join(rows)
 
 

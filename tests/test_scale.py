@@ -237,13 +237,15 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
     from tests.conftest import ROOT
 
     done = subprocess.run([sys.executable, "bench/bench_build.py", "--sizes", "6", "--kinds", "floor", "build",
-                           "--jobs", "1", "--ner", "none", "--work", str(tmp_path), "--json", str(tmp_path / "r.jsonl")],
+                           "--jobs", "2", "--ner", "none", "--work", str(tmp_path), "--json", str(tmp_path / "r.jsonl")],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     results = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
     assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("build", 6)]
-    assert set(results[1]["stages"]) == {"extract", "resolve", "analyze", "html", "rdf+write+other"}
+    assert set(results[1]["stages"]) == {"extract", "resolve", "statements", "analysis graph", "analyze", "html",
+                                         "write+other"}
     assert results[1]["ner"] == "none" and results[1]["triples"] > 0
-    assert "| 6 | build | 1 |" in done.stdout
+    assert results[1]["peak_rss_mb"] > 0 and results[1]["family_peak_mb"] > 0
+    assert "| 6 | build | 2 |" in done.stdout
 
 
 def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single):
