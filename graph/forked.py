@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from graph.errors import GraphError
 
-__all__ = ["Child", "can_fork", "return_freed_memory", "room_to_fork"]
+__all__ = ["Child", "can_fork", "resident_bytes", "return_freed_memory", "room_to_fork"]
 
 
 def can_fork(children: int = 1, share: float = 1.0) -> bool:
@@ -50,10 +50,15 @@ def room_to_fork(copies: float = 1.0) -> bool:
     try:
         meminfo = Path("/proc/meminfo").read_text()
         available = int(meminfo.split("MemAvailable:")[1].split()[0]) * 1024
-        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        resident = resident_bytes()
     except (OSError, ValueError, IndexError):
         return True
     return available > copies * resident
+
+
+def resident_bytes() -> int:
+    """This process's resident size (Linux ``/proc/self/statm``); OSError elsewhere."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def return_freed_memory() -> bool:
@@ -66,14 +71,10 @@ def return_freed_memory() -> bool:
     and the analysis graph come after, so every page given back counts.
     """
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
+        trim = ctypes.CDLL(None).malloc_trim  # the C library already loaded; no ldconfig run to find it
     except (OSError, AttributeError):
-        trim = None
-    if trim is None:
         return False
     trim(0)
     return True
