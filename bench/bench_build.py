@@ -145,7 +145,7 @@ def measure_build(corpus: Path, out: Path, jobs: int) -> dict:
     graph.pipeline.resolve_all = _timed(stages, "resolve", graph.pipeline.resolve_all)
     RdfExport._union = cached_property(_timed(stages, "statements", RdfExport._union.func))
     RdfExport._union.__set_name__(RdfExport, "_union")
-    RdfExport.union_without = _timed(stages, "analysis graph", RdfExport.union_without)
+    RdfExport.index_without = _timed(stages, "analysis graph", RdfExport.index_without)
     graph.analyze.analyze_graph = _timed(stages, "analyze", graph.analyze.analyze_graph)
     graph.visualize.render_html = _timed(stages, "html", graph.visualize.render_html)
     start = time.perf_counter()

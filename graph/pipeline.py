@@ -139,7 +139,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     return_freed_memory()
     union_writers = [w for w in writers if w not in named_graph_writers]
     aside = write_aside(union_writers, export, out_dir, export_jobs)
-    g = export.union_without(UNREAD_PREDICATES, UNREAD_TYPES)
+    g = export.index_without(UNREAD_PREDICATES, UNREAD_TYPES)
     if aside is not None:
         aside.result()
     for writer in named_graph_writers:

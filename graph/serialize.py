@@ -30,6 +30,7 @@ from rdflib.namespace import RDF, XSD
 
 from graph.external_sort import ExternalSort, Segment
 from graph.forked import Child, can_fork
+from graph.triple_index import TripleIndex
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
@@ -235,21 +236,31 @@ class RdfExport:
         """The union graph as rdflib, less the statements whose predicate IRI is in ``predicates``
         and the ``rdf:type`` statements whose class IRI is in ``types``.
 
-        Analysis reads the graph this way: rdflib holds a statement in
-        three indexes of Python objects, and mention details no view reads
-        are most of the statements. The store is context-free (half the
-        cost of the default one per statement).
+        The store is context-free (half the cost of the default one per statement).
         """
         g = Graph(store="SimpleMemory")
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
-        add, terms = g.store.add, rdflib_terms()
+        add = g.store.add
+        for triple in self._triples_without(predicates, types):
+            add(triple, g)
+        return g
+
+    def index_without(self, predicates: Collection[str], types: Collection[str] = ()) -> TripleIndex:
+        """:meth:`union_without` as a :class:`graph.triple_index.TripleIndex`, which is how analysis reads it.
+
+        Mention details that no view reads are most of the statements, and the
+        index holds what is left in a fraction of an rdflib store's memory.
+        """
+        return TripleIndex(self._triples_without(predicates, types))
+
+    def _triples_without(self, predicates: Collection[str], types: Collection[str]) -> Iterator[tuple]:
+        terms = rdflib_terms()
         skip = {ox.NamedNode(iri) for iri in predicates}
         classes, rdf_type = {ox.NamedNode(iri) for iri in types}, ox.NamedNode(_RDF_TYPE)
         for s, p, o, _ in self.triples:
             if p not in skip and not (p == rdf_type and o in classes):
-                add((terms(s), terms(p), terms(o)), g)
-        return g
+                yield terms(s), terms(p), terms(o)
 
     def release(self) -> None:
         """Drop the union's file and the named graphs (the rdflib ``union`` stays)."""
