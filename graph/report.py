@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.analyze import ACTOR_GROUPS, MEASURES, VIEWS, Analysis, NodeScore, analyze_graph, load_rdf, project_view
+from graph.analyze import ACTOR_GROUPS, MEASURES, VIEWS, Analysis, NodeScore, analyze_graph, load_index, project_view
 from graph.errors import GraphError
 from graph.serialize import write_atomic
 
@@ -104,14 +104,14 @@ def export_view(analysis_or_graph, view: str, fmt: str, out_dir: Path) -> Path:
 
 def run_analysis(graph_path: Path, out_dir: Path) -> list[Path]:
     """Re-run the analysis from a serialised graph (``python -m graph analyze``)."""
-    return write_analysis(analyze_graph(load_rdf(graph_path)), out_dir)
+    return write_analysis(analyze_graph(load_index(graph_path)), out_dir)
 
 
 def run_export(graph_path: Path, view: str, fmt: str, out_dir: Path) -> Path:
     """Export one scored view from a serialised graph (``python -m graph export``)."""
     if view not in VIEWS:
         raise GraphError(f"unknown view {view!r}; choose from {', '.join(VIEWS)}")
-    return export_view(analyze_graph(load_rdf(graph_path)), view, fmt, out_dir)
+    return export_view(analyze_graph(load_index(graph_path)), view, fmt, out_dir)
 
 
 # ---------------------------------------------------------------- helpers

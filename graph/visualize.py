@@ -26,7 +26,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
-from graph.analyze import Analysis, NodeScore, analyze_graph, load_rdf, node_info
+from graph.analyze import Analysis, NodeScore, analyze_graph, load_index, node_info
 from graph.details import Details, class_labels
 from graph.serialize import write_atomic
 from graph.text import normalize_text
@@ -113,7 +113,7 @@ def _details(g: Graph, analysis: Analysis) -> Details:
 
 def run_render(graph_path: Path, out_dir: Path, top: int = DEFAULT_TOP) -> list[Path]:
     """Re-render every page from a serialised graph (``python -m graph render``)."""
-    g = load_rdf(graph_path)
+    g = load_index(graph_path)
     return render_html(g, analyze_graph(g), out_dir, top)
 
 

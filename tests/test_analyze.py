@@ -291,6 +291,41 @@ def test_load_rdf_reads_trig_datasets(g, tmp_path):
     assert len(load_rdf(path)) == len(g)
 
 
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".trig", ".nq"])
+def test_load_index_analyses_as_the_rdflib_graph_does(seed_graph, tmp_path, suffix):
+    """What the analyze, render and export commands read: the file streamed into a TripleIndex;
+    a statement in several named graphs is held once."""
+    from rdflib import Dataset
+
+    from graph.analyze import load_index
+    from graph.visualize import render_view
+
+    ds = Dataset()
+    for name in ("article/a1", "article/a2"):
+        named = ds.graph(URIRef(iri(name)))
+        for triple in seed_graph:
+            named.add(triple)
+    path = tmp_path / f"graph{suffix}"
+    fmt = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}[suffix]
+    path.write_text((ds if suffix in (".trig", ".nq") else seed_graph).serialize(format=fmt), encoding="utf-8")
+    index, full = load_index(path), analyze_graph(seed_graph)
+    assert 0 < len(index) < len(seed_graph)
+    from_index = analyze_graph(index)
+    assert from_index.rows() == full.rows()
+    assert render_view(index, from_index, "entity_event") == render_view(seed_graph, full, "entity_event")
+
+
+def test_load_index_names_the_broken_file(tmp_path):
+    from graph.analyze import load_index
+
+    path = tmp_path / "broken.ttl"
+    path.write_text("<http://x/a> <http://x/b> ", encoding="utf-8")
+    with pytest.raises(GraphError, match="broken.ttl: cannot parse as Turtle: Parser error at line 1"):
+        load_index(path)
+    with pytest.raises(GraphError, match="no such file"):
+        load_index(tmp_path / "none.ttl")
+
+
 def test_measures_cover_every_declared_column():
     assert set(MEASURES) <= set(CSV_COLUMNS) and set(MEASURES) == set(compute_measures(nx.path_graph(2))[0])
 
