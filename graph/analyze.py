@@ -4,9 +4,10 @@ The graph is the single source of truth (an rdflib ``Graph``, or the
 build's :class:`graph.triple_index.TripleIndex`, which answers the same
 reads in a ninth of the memory); each *view* projects it onto a NetworkX
 graph whose nodes are entity or event IRIs (strings) and whose attributes
-are plain strings, so every view exports to GEXF and GraphML unchanged. Literals are never nodes. Every measure is computed on
-nodes inserted in sorted order, seeded and rounded to 6 decimals, so two
-runs over the same graph give byte-identical reports.
+are plain strings, so every view exports to GEXF and GraphML unchanged.
+Literals are never nodes. Every measure is computed on nodes inserted in
+sorted order, seeded and rounded to 6 decimals, so two runs over the same
+graph give byte-identical reports.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from rdflib.namespace import OWL, SKOS
 
 from graph.errors import GraphError
 from graph.measures import MEASURES, compute_measures, score_nodes
-from graph.serialize import rdflib_terms
+from graph.serialize import rdflib_triples
 from graph.triple_index import TripleIndex
 from graph.vocab import ANKG, ORG, SCHEMA, WD
 
@@ -52,8 +53,6 @@ UNREAD_PREDICATES = frozenset(str(p) for p in (ANKG.surfaceForm, ANKG.startOffse
 (Pages find a mention's article through its sentence; ``ankg:inArticle`` only for a mention without one.)"""
 UNREAD_TYPES = frozenset(str(c) for c in (ANKG.Mention, ANKG.Sentence))
 """Classes of mentions and sentences, which no view, score or page reads (their links are read)."""
-_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
-               ".nq": ox.RdfFormat.N_QUADS}
 _BASE = {ANKG.Person, ANKG.Institution, ANKG.Place, ANKG.Event}
 _ROLES = (ANKG.organizer, ANKG.attendee, ANKG.speaker, ANKG.perpetrator, ANKG.target, ANKG.participant)
 
@@ -250,9 +249,7 @@ def top_actors(source, n: int = 5) -> list[tuple[str, str, str, float]]:
 
 def load_rdf(path: Path) -> Graph:
     """Read a Turtle/N-Triples graph, or the union of a TriG/N-Quads dataset."""
-    path = Path(path)
-    if not path.is_file():
-        raise GraphError(f"{path}: no such file; run `python build.py` first or pass --graph PATH")
+    path = _graph_file(path)
     fmt = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}.get(path.suffix, "turtle")
     try:
         if fmt in ("trig", "nquads"):
@@ -275,19 +272,13 @@ def load_index(path: Path) -> TripleIndex:
     What ``analyze``, ``render`` and ``export`` read: Oxigraph parses the file as it streams, and
     the index holds a 100,000-article graph where an rdflib graph of it does not fit in 24 GB.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise GraphError(f"{path}: no such file; run `python build.py` first or pass --graph PATH")
-    fmt = _OX_FORMATS.get(path.suffix, ox.RdfFormat.TURTLE)
-    index, terms = TripleIndex(), rdflib_terms()
-    skip = {ox.NamedNode(iri) for iri in UNREAD_PREDICATES}
-    classes, rdf_type = {ox.NamedNode(iri) for iri in UNREAD_TYPES}, ox.NamedNode(str(RDF.type))
+    path = _graph_file(path)
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    index = TripleIndex()
     try:
-        for s, p, o, *_ in ox.parse(path=path, format=fmt):
-            if p not in skip and not (p == rdf_type and o in classes):
-                triple = terms(s), terms(p), terms(o)
-                if triple not in index:
-                    index.add(triple)
+        for triple in rdflib_triples(ox.parse(path=path, format=fmt), UNREAD_PREDICATES, UNREAD_TYPES):
+            if triple not in index:  # a dataset's graphs repeat shared statements
+                index.add(triple)
     except (SyntaxError, OSError, ValueError) as error:
         raise GraphError(f"{path}: cannot parse as {fmt.name}: {error}") from error
     return index
@@ -314,6 +305,13 @@ def node_info(g: Graph) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------- helpers
+
+def _graph_file(path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise GraphError(f"{path}: no such file; run `python build.py` first or pass --graph PATH")
+    return path
+
 
 def _graph(info: Mapping[str, dict], nodes) -> nx.Graph:
     G = nx.Graph()

@@ -34,7 +34,7 @@ from graph.triple_index import TripleIndex
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
-    "rdflib_term", "rdflib_terms", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
+    "rdflib_term", "rdflib_terms", "rdflib_triples", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
     "statement_line", "QuadParts", "write_aside",
 ]
 
@@ -242,7 +242,7 @@ class RdfExport:
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
         add = g.store.add
-        for triple in self._triples_without(predicates, types):
+        for triple in rdflib_triples(self.triples, predicates, types):
             add(triple, g)
         return g
 
@@ -252,15 +252,7 @@ class RdfExport:
         Mention details that no view reads are most of the statements, and the
         index holds what is left in a fraction of an rdflib store's memory.
         """
-        return TripleIndex(self._triples_without(predicates, types))
-
-    def _triples_without(self, predicates: Collection[str], types: Collection[str]) -> Iterator[tuple]:
-        terms = rdflib_terms()
-        skip = {ox.NamedNode(iri) for iri in predicates}
-        classes, rdf_type = {ox.NamedNode(iri) for iri in types}, ox.NamedNode(_RDF_TYPE)
-        for s, p, o, _ in self.triples:
-            if p not in skip and not (p == rdf_type and o in classes):
-                yield terms(s), terms(p), terms(o)
+        return TripleIndex(rdflib_triples(self.triples, predicates, types))
 
     def release(self) -> None:
         """Drop the union's file and the named graphs (the rdflib ``union`` stays)."""
@@ -400,6 +392,19 @@ def rdflib_terms() -> Callable:
     (True, 5)
     """
     return _memoised(rdflib_term)
+
+
+def rdflib_triples(statements: Iterable, predicates: Collection[str] = (),
+                   types: Collection[str] = ()) -> Iterator[tuple]:
+    """The triples of Oxigraph triples or quads (their graph dropped) as rdflib terms, less the
+    statements whose predicate IRI is in ``predicates`` and the ``rdf:type`` statements whose class
+    IRI is in ``types``."""
+    terms = rdflib_terms()
+    skip = {ox.NamedNode(iri) for iri in predicates}
+    classes, rdf_type = {ox.NamedNode(iri) for iri in types}, ox.NamedNode(_RDF_TYPE)
+    for s, p, o, *_ in statements:
+        if p not in skip and not (p == rdf_type and o in classes):
+            yield terms(s), terms(p), terms(o)
 
 
 def rdflib_term(term):

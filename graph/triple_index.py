@@ -45,7 +45,8 @@ class TripleIndex:
         if by_subject is None:
             by_subject = self._forward[p] = {}
         _append(by_subject, s, o)
-        self._backward.pop(p, None)
+        if self._backward:  # a later backward read must see this statement
+            self._backward.pop(p, None)
         self._count += 1
 
     def __len__(self) -> int:
