@@ -5,6 +5,10 @@ measures, each in a fresh subprocess so that peak memory is its own:
 
 * ``floor``       reading the files, ``normalize_text`` and camel-tools
                   ``simple_word_tokenize``: the least any Arabic pipeline does;
+* ``tagger``      reading (``ingest``), the pipeline's text analysis and the default
+                  statistical recogniser (``--ner``) over each article's sentences: the
+                  floor that any pipeline with this tagger has, which the README
+                  proposes as a restated target;
 * ``extract``     ingest + extraction (``graph.scale.map_extractions``) as the build runs it
                   (workers drop tokens before sending results back), results dropped;
 * ``build``       the whole ``build_corpus`` (Turtle, TriG, analysis, HTML), with stage times;
@@ -35,7 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--kinds", nargs="+", default=["floor", "extract", "build", "incremental"])
+    parser.add_argument("--kinds", nargs="+", default=["floor", "tagger", "extract", "build", "incremental"])
     parser.add_argument("--skip", nargs="*", default=[], metavar="N:KIND",
                         help="measurements to leave out, e.g. 10000:incremental")
     parser.add_argument("--work", default="/tmp/ankg-bench", help="scratch folder for corpora and outputs")
@@ -111,6 +115,26 @@ def measure_floor(corpus: Path, out: Path, jobs: int) -> dict:
         tokens += len(simple_word_tokenize(normalize_text(text)))
         articles += 1
     return _rates(articles, tokens, time.perf_counter() - start)
+
+
+def measure_tagger(corpus: Path, out: Path, jobs: int) -> dict:
+    from graph.ingest import read_sources
+    from graph.recognize import get_recognizer
+    from graph.records import Article
+    from graph.text import analyze_text
+
+    recognizer = get_recognizer(NER) if NER != "none" else None
+    if recognizer:  # load the word lists, gazetteer and lexicons: not tagging
+        recognizer(analyze_text(Article("warm-up", "قال وزير الخارجية في بغداد.")))
+    start = time.perf_counter()
+    articles = tokens = mentions = 0
+    for article in read_sources([corpus]):
+        if isinstance(article, Article):
+            document = analyze_text(article)
+            mentions += len(recognizer(document)) if recognizer else 0
+            tokens += len(document.tokens)
+            articles += 1
+    return {**_rates(articles, tokens, time.perf_counter() - start), "mentions": mentions}
 
 
 def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
@@ -256,21 +280,23 @@ def _peak_rss_mb() -> float:
 
 
 def table(results: list[dict]) -> str:
-    """Markdown: one row per measurement, with the ratio of each to the floor of its size."""
-    floors = {r["articles_in"]: r["seconds"] for r in results if r["kind"] == "floor"}
-    rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | peak MB | family peak MB | notes |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    """Markdown: one row per measurement, with its ratio to the floor and to the tagger floor of its size."""
+    def ratio(r: dict, kind: str) -> str:
+        base = next((b["seconds"] for b in results if b["kind"] == kind and b["articles_in"] == r["articles_in"]), 0)
+        return f"{r['seconds'] / base:.1f}" if base else ""
+
+    rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | x tagger | peak MB | family peak MB | notes |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        ratio = r["seconds"] / floors[r["articles_in"]] if r["articles_in"] in floors and floors[r["articles_in"]] else 0
         notes = {k: r[k] for k in ("ner", "stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
                                    "cache_mb", "failed") if k in r}
         rows.append(f"| {r['articles_in']} | {r['kind']} | {r['jobs']} | {r['seconds']} | {r.get('articles_per_s', '')} "
-                    f"| {r.get('tokens_per_s', '')} | {ratio:.1f} | {r['peak_rss_mb']} | {r.get('family_peak_mb', '')} "
-                    f"| {json.dumps(notes, ensure_ascii=False)} |")
+                    f"| {r.get('tokens_per_s', '')} | {ratio(r, 'floor')} | {ratio(r, 'tagger')} | {r['peak_rss_mb']} "
+                    f"| {r.get('family_peak_mb', '')} | {json.dumps(notes, ensure_ascii=False)} |")
     return "\n".join(rows)
 
 
-MEASURES = {"floor": measure_floor, "extract": measure_extract, "build": measure_build,
+MEASURES = {"floor": measure_floor, "tagger": measure_tagger, "extract": measure_extract, "build": measure_build,
             "incremental": measure_incremental}
 
 if __name__ == "__main__":

@@ -236,16 +236,18 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
 
     from tests.conftest import ROOT
 
-    done = subprocess.run([sys.executable, "bench/bench_build.py", "--sizes", "6", "--kinds", "floor", "build",
+    done = subprocess.run([sys.executable, "bench/bench_build.py", "--sizes", "6", "--kinds", "floor", "tagger", "build",
                            "--jobs", "2", "--ner", "none", "--work", str(tmp_path), "--json", str(tmp_path / "r.jsonl")],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     results = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
-    assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("build", 6)]
+    assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("tagger", 6), ("build", 6)]
+    assert results[1]["tokens"] > 0 and results[1]["mentions"] == 0  # --ner none: text analysis only
+    results = [results[0], results[2]]
     assert set(results[1]["stages"]) == {"extract", "resolve", "statements", "analysis graph", "analyze", "html",
                                          "write+other"}
     assert results[1]["ner"] == "none" and results[1]["triples"] > 0
     assert results[1]["peak_rss_mb"] > 0 and results[1]["family_peak_mb"] > 0
-    assert "| 6 | build | 2 |" in done.stdout
+    assert "| 6 | build | 2 |" in done.stdout and "| 6 | tagger | 1 |" in done.stdout
 
 
 def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single):
