@@ -118,7 +118,6 @@ def measure_floor(corpus: Path, out: Path, jobs: int) -> dict:
 
 
 def measure_tagger(corpus: Path, out: Path, jobs: int) -> dict:
-    from graph.ingest import read_sources
     from graph.recognize import get_recognizer
     from graph.records import Article
     from graph.text import analyze_text
@@ -128,24 +127,21 @@ def measure_tagger(corpus: Path, out: Path, jobs: int) -> dict:
         recognizer(analyze_text(Article("warm-up", "قال وزير الخارجية في بغداد.")))
     start = time.perf_counter()
     articles = tokens = mentions = 0
-    for article in read_sources([corpus]):
-        if isinstance(article, Article):
-            document = analyze_text(article)
-            mentions += len(recognizer(document)) if recognizer else 0
-            tokens += len(document.tokens)
-            articles += 1
+    for article in _articles(corpus):
+        document = analyze_text(article)
+        mentions += len(recognizer(document)) if recognizer else 0
+        tokens += len(document.tokens)
+        articles += 1
     return {**_rates(articles, tokens, time.perf_counter() - start), "mentions": mentions}
 
 
 def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
-    from graph.ingest import read_sources
-    from graph.records import Article, Extraction
+    from graph.records import Extraction
     from graph.scale import map_extractions
 
     start = time.perf_counter()
     articles = tokens = mentions = failed = 0
-    stream = (a for a in read_sources([corpus]) if isinstance(a, Article))
-    for _, result in map_extractions(stream, recognizer_chain(), jobs=jobs, keep_tokens=False):
+    for _, result in map_extractions(_articles(corpus), recognizer_chain(), jobs=jobs, keep_tokens=False):
         if isinstance(result, Extraction):
             articles += 1
             tokens += result.token_count
@@ -185,11 +181,9 @@ def measure_build(corpus: Path, out: Path, jobs: int) -> dict:
 def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
     """Warm the cache on all but one article, then time the pass that adds it."""
     from graph.cache import ExtractionCache
-    from graph.ingest import read_sources
-    from graph.records import Article
     from graph.scale import map_extractions
 
-    articles = [a for a in read_sources([corpus]) if isinstance(a, Article)]
+    articles = list(_articles(corpus))
     cold_start = time.perf_counter()
     for _ in map_extractions(articles[:-1], recognizer_chain(), cache_dir=out / "cache"):
         pass
@@ -205,6 +199,14 @@ def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
 
 
 NER = "neural"
+
+
+def _articles(corpus: Path):
+    """The corpus's articles as the build reads them (skipped files left out)."""
+    from graph.ingest import read_sources
+    from graph.records import Article
+
+    return (a for a in read_sources([corpus]) if isinstance(a, Article))
 
 
 def recognizer_chain() -> tuple[str, ...]:
