@@ -35,7 +35,9 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
     names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
     out = []
     for i, (key, (tags, probs)) in enumerate(zip(keys, tagged)):
-        nearby = [name for j in range(max(0, i - window), min(len(names), i + window + 1)) for name in names[j]]
+        words = set(key)
+        nearby = [name for j in range(max(0, i - window), min(len(names), i + window + 1)) for name in names[j]
+                  if name[0][0] in words]
         out.append(_retag(key, list(tags), list(probs), _choose(nearby)) if nearby else (tags, probs))
     return out
 

@@ -313,8 +313,12 @@ def _phrase_tags(variants: tuple[tuple[str, ...], ...], phrases: dict, prefixes:
                  mark: str) -> list[str]:
     """``GB-TYPE``/``GI-TYPE`` (``mark`` G or L) over the longest phrase at each position."""
     tags = [""] * len(variants)
+    starts = prefixes.intersection([v for vs in variants for v in vs])
     i = 0
     while i < len(variants):
+        if starts.isdisjoint(variants[i]):  # most words begin no phrase: one set test instead of a loop
+            i += 1
+            continue
         best, kinds = 0, ()
         for first in variants[i]:
             key, j = first, i

@@ -49,6 +49,7 @@ class Encoder:
         self._word = {w: i for i, w in enumerate(self.words)}
         self._char = {c: i for i, c in enumerate(self.chars)}
         self._feat = {f: i for i, f in enumerate(self.feats)}
+        self._own_ids = {f: i for f, i in self._feat.items() if not f.startswith("w=")}
         self.tag_index = {t: i for i, t in enumerate(self.tags)}
         self._cache: dict[str, tuple] = {}
 
@@ -68,6 +69,11 @@ class Encoder:
     def char_ids(self, token: str) -> tuple[int, ...]:
         return tuple(self._char.get(c, 1) for c in char_key(token)) or (1,)
 
+    def feature_ids(self, own: tuple[str, ...]) -> tuple[int, ...]:
+        """Ids of a token's own features in the vocabulary (the word itself has its embedding)."""
+        own_ids = self._own_ids
+        return tuple(i for i in map(own_ids.get, own) if i is not None)
+
     def encode(self, tokens: list[str]) -> tuple[list[int], list[tuple[int, ...]], list[tuple[int, ...]]]:
         """Word ids, char ids and feature ids of one sentence."""
         words, chars, feats = [], [], []
@@ -76,7 +82,7 @@ class Encoder:
             if cached is None:
                 if len(self._cache) >= _CACHE_SIZE:  # a long-running build sees ever new words
                     self._cache.clear()
-                ids = tuple(self._feat[f] for f in own if f in self._feat and not f.startswith("w="))
+                ids = self.feature_ids(own)
                 cached = self._cache[token] = ((self.word_id(token), self.pre_id(token)), self.char_ids(token), ids)
             words.append(cached[0])
             chars.append(cached[1])
@@ -137,18 +143,21 @@ class NeuralRecognizer:
     method = "neural"
 
     def __init__(self, model_path: str | Path | None = None, consistent: bool = True):
-        import torch
+        from graph.recognize.neural_inference import Tagger
 
-        torch.set_num_threads(1)
         self.model_path = Path(model_path or NEURAL_MODEL_PATH).resolve()
-        self.network, self.encoder = load_network(str(self.model_path))
-        self.consistent = consistent
+        weights, self.encoder = load_weights(str(self.model_path))
+        self.network, self.tagger, self.consistent = None, Tagger(weights, self.encoder), consistent
 
     @classmethod
     def from_network(cls, network, encoder: Encoder, consistent: bool = False) -> "NeuralRecognizer":
-        """A recogniser over an in-memory network (training scores DEV with it, sentence by sentence)."""
+        """A recogniser over an in-memory torch network (training scores DEV with it, sentence by sentence)."""
+        import torch
+
+        torch.set_num_threads(1)
         self = cls.__new__(cls)
         self.model_path, self.network, self.encoder, self.consistent = None, network, encoder, consistent
+        self.tagger = None
         return self
 
     def tag_tokens(self, tokens: list[str]) -> list[str]:
@@ -170,22 +179,28 @@ class NeuralRecognizer:
         tagged in one is tagged at its other occurrences nearby
         (:mod:`graph.recognize.consistency`).
         """
-        import torch
-
         out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        names = self.encoder.tags
         for group in _groups(order, sentences):
-            encoded = [self.encoder.encode(list(sentences[i])) for i in group]
-            with torch.inference_mode():
-                best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=marginals)
-            names = self.encoder.tags
-            for row, i in enumerate(group):
-                n = len(sentences[i])
-                out[i] = ([names[t] for t in best[row, :n].tolist()],
-                          probs[row, :n].round(4).tolist() if marginals else [1.0] * n)
+            tagged = self._tag_group([list(sentences[i]) for i in group], marginals)
+            for i, (best, probs) in zip(group, tagged):
+                out[i] = ([names[t] for t in best.tolist()],
+                          probs.round(4).tolist() if marginals else [1.0] * len(best))
         if self.consistent:
             out = propagate_labels(sentences, out)
         return out if marginals else [(tags, []) for tags, _ in out]
+
+    def _tag_group(self, sentences: list[list[str]], marginals: bool) -> list[tuple]:
+        """Per sentence, tag ids and marginals (numpy): the numpy tagger, or the torch network."""
+        if self.tagger is not None:
+            return self.tagger.tag(sentences, marginals)
+        import torch
+
+        with torch.inference_mode():
+            encoded = [self.encoder.encode(s) for s in sentences]
+            best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=marginals)
+        return [(best[row, :len(s)], probs[row, :len(s)] if marginals else None) for row, s in enumerate(sentences)]
 
     def __call__(self, document: Document) -> list[Mention]:
         """Person, institution and place mentions (MISC spans are dropped)."""
@@ -220,6 +235,15 @@ def save_network(path: Path, network, encoder: Encoder) -> None:
     buffer = io.BytesIO()  # a file name would end up inside the archive: same bytes need a buffer
     torch.save(payload, buffer)
     write_atomic(Path(path), buffer.getvalue())
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: str):
+    """``(weights, encoder)`` from a model file: :class:`graph.recognize.neural_inference.Network` (cached per path)."""
+    from graph.recognize.neural_inference import Network
+
+    network, encoder = load_network(path)
+    return Network.from_state({k: v.detach().numpy() for k, v in network.state_dict().items()}), encoder
 
 
 @lru_cache(maxsize=4)

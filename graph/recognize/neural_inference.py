@@ -1,0 +1,444 @@
+"""The neural recogniser's BiLSTM-CRF at tag time: numpy, one thread, no torch.
+
+The arithmetic of :class:`graph.recognize.neural_model.BiLstmCrf` in eval
+mode (dropout is the identity), arranged so that little of it is repeated:
+
+* The LSTM's input projection ``W_ih·x + b_ih + b_hh`` (70% of its
+  multiply-adds) depends on the token string only, except for the two
+  phrase-tag features (gazetteer and lexicon phrases), which depend on the
+  neighbours. The feature bag is a sum, so a token's projection is its own
+  part, cached per token string (:class:`ProjectionCache`, least recently
+  used rows), plus one row of a small table per phrase tag.
+* Both directions run in one recurrence over the sentences packed by length,
+  longest first, as ``pack_padded_sequence`` packs them: at step ``t`` the
+  sentences still running are a prefix of the batch, and the backward
+  direction reads each sentence reversed within its length, so both
+  directions share that prefix.
+* The sigmoid gates are ``(1 + tanh(x / 2)) / 2``: their rows are halved
+  once (exact in binary) and one ``tanh`` serves all four gates.
+* Corpus 0's output layer is folded into the shared one.
+* Viterbi and the forward-backward marginals run over the same packed
+  layout; the marginals in scaled probabilities instead of logarithms.
+
+Float sums are reassociated, so emissions differ from torch's in the last
+bits of float32; the tests check tags and marginals against the torch module.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import lru_cache
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+__all__ = ["Network", "ProjectionCache", "Packing", "run_lstm", "emissions", "decode"]
+
+_GATES = 4
+_FEW_ROWS = 3
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """The network's weights as numpy arrays, laid out for :func:`run_lstm` (float32; CRF float64).
+
+    Gates are reordered from torch's ``i f g o`` to ``i f o g`` and the
+    sigmoid rows halved. ``w_in`` maps a token vector (word, fixed vector,
+    characters, features) to both directions' gate inputs side by side.
+    """
+
+    word: np.ndarray        # [words, word_dim]
+    pre: np.ndarray         # [pre_words, pre_dim]
+    char: np.ndarray        # [chars, char_dim]
+    conv: np.ndarray        # [3 * char_dim, filters]: the width-3 kernel as one matrix
+    conv_bias: np.ndarray   # [filters]
+    feat: np.ndarray        # [feats, feat_dim]
+    w_in: np.ndarray        # [word_dim + pre_dim + filters + feat_dim, 2 * 4 * hidden]
+    b_in: np.ndarray        # [2 * 4 * hidden]
+    w_hh: np.ndarray        # [2, hidden, 4 * hidden]
+    w_out: np.ndarray       # [2, hidden, tags]
+    b_out: np.ndarray       # [tags]
+    trans: np.ndarray       # [tags, tags], from → to
+    start: np.ndarray       # [tags]
+    end: np.ndarray         # [tags]
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, np.ndarray]) -> "Network":
+        """Arrays from a ``BiLstmCrf`` state dict (torch tensors or numpy arrays, any float type).
+
+        >>> net = Network.from_state(_tiny_state())
+        >>> net.w_in.shape, net.w_hh.shape, net.w_out.shape
+        ((14, 16), (2, 2, 8), (2, 2, 3))
+        """
+        s = {k: np.asarray(v, dtype=np.float32) for k, v in state.items()}
+        hidden = s["lstm.weight_hh_l0"].shape[1]
+        order, scale = _gate_order(hidden)
+        suffixes = ("", "_reverse")
+        w_ih = [s[f"lstm.weight_ih_l0{x}"][order] * scale[:, None] for x in suffixes]
+        bias = [(s[f"lstm.bias_ih_l0{x}"] + s[f"lstm.bias_hh_l0{x}"])[order] * scale for x in suffixes]
+        w_hh = [(s[f"lstm.weight_hh_l0{x}"][order] * scale[:, None]).T for x in suffixes]
+        tags = s["out.weight"].shape[0]
+        out = s["out.weight"] + s["corpus_out.weight"][:tags]  # corpus 0's rows come first
+        conv = s["conv.weight"]  # [filters, char_dim, 3]
+        crf = {k: s[f"crf.{k}"].astype(np.float64) for k in ("trans", "start", "end")}
+        return cls(
+            word=s["word.weight"], pre=s["pre.weight"], char=s["char.weight"],
+            conv=np.ascontiguousarray(conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])),
+            conv_bias=s["conv.bias"], feat=s["feat.weight"],
+            w_in=np.ascontiguousarray(np.concatenate(w_ih).T), b_in=np.concatenate(bias),
+            w_hh=np.ascontiguousarray(np.stack(w_hh)),
+            w_out=np.ascontiguousarray(np.stack([out[:, :hidden].T, out[:, hidden:].T])),
+            b_out=s["out.bias"], **crf)
+
+    def token_vectors(self, words: list[int], pres: list[int], chars: list[tuple[int, ...]],
+                      feats: list[tuple[int, ...]]) -> np.ndarray:
+        """LSTM inputs ``[tokens, width]`` without the phrase tags: word, fixed vector, characters, features.
+
+        Each row is a function of its own token only (gathers and element-wise
+        sums: the convolution is a sum of per-character rows of ``char_conv``).
+        """
+        size = max(map(len, chars))
+        ids = np.zeros((len(chars), size + 2), dtype=np.int64)  # id 0 pads: its rows are zero
+        for row, c in enumerate(chars):
+            ids[row, 1:len(c) + 1] = c
+        table = self.char_conv
+        conv = table[0][ids[:, :-2]] + table[1][ids[:, 1:-1]] + table[2][ids[:, 2:]] + self.conv_bias
+        conv[np.arange(size)[None, :] >= np.array([len(c) for c in chars])[:, None]] = -np.inf
+        bags = [(0, *f) for f in feats]  # a leading pad (zero row) keeps every bag non-empty
+        starts = np.cumsum([0] + [len(b) for b in bags[:-1]])
+        bag = np.add.reduceat(self.feat[[i for b in bags for i in b]], starts, axis=0)
+        return np.concatenate([self.word[words], self.pre[pres], conv.max(axis=1), bag], axis=1)
+
+    def project(self, vectors: np.ndarray, bias: bool = True) -> np.ndarray:
+        """Both directions' gate inputs of token vectors, one matrix-vector product a token:
+        a row does not depend on which other tokens are projected with it."""
+        out = np.empty((len(vectors), self.w_in.shape[1]), dtype=np.float32)
+        for row, vector in enumerate(vectors):
+            np.matmul(vector, self.w_in, out=out[row])
+        if bias:
+            out += self.b_in
+        return out
+
+    @property
+    def char_conv(self) -> np.ndarray:
+        """``[3, chars, filters]``: each character's contribution to the convolution at each offset."""
+        return _char_conv(self)
+
+    def feature_rows(self, ids: list[int]) -> np.ndarray:
+        """Gate inputs contributed by single features (the phrase tags), without bias; row 0 zero."""
+        vectors = np.zeros((len(ids) + 1, self.w_in.shape[0]), dtype=np.float32)
+        vectors[1:, -self.feat.shape[1]:] = self.feat[ids]
+        return self.project(vectors, bias=False)
+
+
+class ProjectionCache:
+    """Per token string, its projection row; the least recently used rows are reused when full.
+
+    >>> cache = ProjectionCache(2, 3)
+    >>> rows, index = cache.rows(["a", "b", "a"], lambda new: np.array([[ord(t)] * 3 for t in new], np.float32))
+    >>> rows[index, 0].tolist(), cache.hits, cache.misses
+    ([97.0, 98.0, 97.0], 1, 2)
+    """
+
+    def __init__(self, capacity: int, width: int):
+        self.capacity = capacity
+        self._rows = np.empty((capacity, width), dtype=np.float32)
+        self._slot: OrderedDict[str, int] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        self._slot.clear()
+        self.hits = self.misses = 0
+
+    def rows(self, tokens: list[str], compute: Callable[[list[str]], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, index)``: a row per distinct token and, per token, its row in them.
+
+        Rows not held are computed by ``compute`` (on a list of distinct tokens).
+        """
+        where: dict[str, int] = {}
+        index = np.array([where.setdefault(token, len(where)) for token in tokens], dtype=np.int64)
+        out = np.empty((len(where), self._rows.shape[1]), dtype=np.float32)
+        slot, held, slots, new = self._slot, [], [], []
+        for token, i in where.items():
+            s = slot.get(token)
+            if s is None:
+                new.append(token)
+            else:
+                slot.move_to_end(token)
+                held.append(i)
+                slots.append(s)
+        out[held] = self._rows[slots]
+        if new:
+            at = [where[token] for token in new]
+            out[at] = compute(new)
+            self._keep(new, out[at])
+        self.hits, self.misses = self.hits + len(tokens) - len(new), self.misses + len(new)
+        return out, index
+
+    def _keep(self, tokens: list[str], rows: np.ndarray) -> None:
+        start = max(0, len(tokens) - self.capacity)
+        for token, row in zip(tokens[start:], rows[start:]):
+            if len(self._slot) < self.capacity:
+                s = len(self._slot)
+            else:
+                s = self._slot.popitem(last=False)[1]
+            self._slot[token] = s
+            self._rows[s] = row
+
+
+@dataclass(frozen=True, eq=False)
+class Packing:
+    """Sentences packed by length, longest first: step ``t`` holds rows ``offsets[t]:offsets[t] + active[t]``.
+
+    ``forward[p]`` is the token (index into the concatenated sentences) that
+    packed row ``p`` reads in the forward direction, ``backward[p]`` in the
+    backward one (each sentence reversed within its length).
+
+    >>> p = Packing.of([2, 3])
+    >>> p.active.tolist(), p.forward.tolist(), p.backward.tolist()
+    ([2, 2, 1], [2, 0, 3, 1, 4], [4, 1, 3, 0, 2])
+    """
+
+    lengths: np.ndarray   # per packed sentence, descending
+    active: np.ndarray    # per step, sentences still running
+    offsets: np.ndarray   # per step, first packed row
+    forward: np.ndarray   # per packed row, token read going forward
+    backward: np.ndarray  # per packed row, token read going backward
+
+    @classmethod
+    def of(cls, lengths: list[int]) -> "Packing":
+        sizes = np.asarray(lengths, dtype=np.int64)
+        order = np.argsort(-sizes, kind="stable")
+        first = (np.cumsum(sizes) - sizes)[order]
+        sizes = sizes[order]
+        active = (sizes[None, :] > np.arange(sizes[0])[:, None]).sum(axis=1)
+        offsets = np.concatenate([[0], np.cumsum(active)[:-1]])
+        step = np.repeat(np.arange(len(active)), active)
+        row = np.arange(len(step)) - offsets[step]
+        return cls(sizes, active, offsets, first[row] + step, first[row] + sizes[row] - 1 - step)
+
+
+def run_lstm(network: Network, inputs: np.ndarray, packing: Packing) -> np.ndarray:
+    """Hidden states ``[2, rows, hidden]`` (forward, backward) of the packed gate inputs ``[2, rows, 4 * hidden]``."""
+    hidden = network.w_hh.shape[1]
+    batch = int(packing.active[0])
+    states = np.empty((2, inputs.shape[1], hidden), dtype=np.float32)
+    cell = np.zeros((2, batch, hidden), dtype=np.float32)
+    gates = np.empty((2, batch, _GATES * hidden), dtype=np.float32)
+    scratch = np.empty((2, batch, hidden), dtype=np.float32)
+    previous = 0
+    for t, (a, k) in enumerate(zip(packing.offsets.tolist(), packing.active.tolist())):
+        g = gates[:, :k]
+        if t:
+            _recurrent(states[:, previous:previous + k], network.w_hh, g)
+            g += inputs[:, a:a + k]
+        else:
+            g[...] = inputs[:, a:a + k]
+        _cell_step(g, cell[:, :k], scratch[:, :k], states[:, a:a + k], hidden)
+        previous = a
+    return states
+
+
+def _recurrent(h: np.ndarray, w_hh: np.ndarray, out: np.ndarray) -> None:
+    """``out = h @ w_hh`` per direction; a few rows as matrix-vector products, which
+    OpenBLAS does without copying ``w_hh`` into its packed layout first."""
+    if h.shape[1] > _FEW_ROWS:
+        np.matmul(h, w_hh, out=out)
+        return
+    for d in range(2):
+        for j in range(h.shape[1]):
+            np.matmul(h[d, j], w_hh[d], out=out[d, j])
+
+
+def _cell_step(g: np.ndarray, c: np.ndarray, scratch: np.ndarray, h: np.ndarray, hidden: int) -> None:
+    """One LSTM step in place: ``g`` holds the gate pre-activations (sigmoid ones halved)."""
+    np.tanh(g, out=g)
+    sig = g[..., :3 * hidden]
+    sig *= 0.5
+    sig += 0.5
+    c *= g[..., hidden:2 * hidden]
+    np.multiply(g[..., :hidden], g[..., 3 * hidden:], out=scratch)
+    c += scratch
+    np.tanh(c, out=scratch)
+    np.multiply(g[..., 2 * hidden:3 * hidden], scratch, out=h)
+
+
+def emissions(network: Network, states: np.ndarray, packing: Packing) -> np.ndarray:
+    """Tag scores ``[rows, tags]`` (float64) in the forward packed order."""
+    back = (states[1] @ network.w_out[1])[_backward_to_forward(packing)]
+    return (states[0] @ network.w_out[0] + back + network.b_out).astype(np.float64)
+
+
+def _backward_to_forward(packing: Packing) -> np.ndarray:
+    """Per forward packed row, the backward packed row that reads the same token."""
+    where = np.empty_like(packing.backward)
+    where[packing.backward] = np.arange(len(packing.backward))
+    return where[packing.forward]
+
+
+def decode(network: Network, scores: np.ndarray, packing: Packing,
+           marginals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Best tag per packed row, and its marginal probability (or None)."""
+    best = _viterbi(scores, packing, network.trans, network.start, network.end)
+    if not marginals:
+        return best, None
+    probs = _posteriors(scores, packing, network.trans, network.start, network.end)
+    return best, probs[np.arange(len(best)), best]
+
+
+def _viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
+    """:func:`graph.recognize.neural_model.viterbi` over the packed rows (same sums, same ties)."""
+    offsets, active = packing.offsets.tolist(), packing.active.tolist()
+    batch, tags = active[0], scores.shape[1]
+    best = start + scores[:batch]
+    pointers = np.zeros((len(scores), tags), dtype=np.int64)
+    for a, k in zip(offsets[1:], active[1:]):
+        total = best[:k, :, None] + trans
+        pointers[a:a + k] = total.argmax(axis=1)
+        np.add(np.maximum.reduce(total, axis=1), scores[a:a + k], out=best[:k])
+    last = (best + end).argmax(axis=1)
+    path = np.empty(len(scores), dtype=np.int64)
+    current = np.empty(batch, dtype=np.int64)
+    rows = np.arange(batch)
+    ending = active[1:] + [0]
+    for a, k, k_next in reversed(list(zip(offsets, active, ending))):
+        current[k_next:k] = last[k_next:k]
+        path[a:a + k] = current[:k]
+        if a:
+            current[:k] = pointers[a + rows[:k], current[:k]]
+    return path
+
+
+def _posteriors(scores, packing: Packing, trans, start, end) -> np.ndarray:
+    """Marginal probability of each tag at each packed row (forward-backward, rescaled each step)."""
+    offsets, active = packing.offsets.tolist(), packing.active.tolist()
+    batch = active[0]
+    weight = np.exp(scores - np.maximum.reduce(scores, axis=1, keepdims=True))
+    forward_t = np.exp(trans - trans.max())
+    backward_t = np.ascontiguousarray(forward_t.T)
+    alpha = np.empty_like(scores)
+    alpha[:batch] = np.exp(start - start.max()) * weight[:batch]
+    alpha[:batch] /= np.add.reduce(alpha[:batch], axis=1, keepdims=True)
+    for (p, _), (a, k) in zip(zip(offsets, active), zip(offsets[1:], active[1:])):
+        step = alpha[a:a + k]
+        np.matmul(alpha[p:p + k], forward_t, out=step)
+        step *= weight[a:a + k]
+        step /= np.add.reduce(step, axis=1, keepdims=True)
+    beta = np.empty_like(scores)
+    final = np.exp(end - end.max())
+    ending = active[1:] + [0]
+    for i in range(len(offsets) - 1, -1, -1):
+        a, k, k_next = offsets[i], active[i], ending[i]
+        beta[a + k_next:a + k] = final
+        if k_next:
+            n = offsets[i + 1]
+            step = beta[a:a + k_next]
+            np.matmul(beta[n:n + k_next] * weight[n:n + k_next], backward_t, out=step)
+            step /= np.add.reduce(step, axis=1, keepdims=True)
+    probs = alpha * beta
+    return probs / np.add.reduce(probs, axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def _char_conv(network: Network) -> np.ndarray:
+    width = network.char.shape[1]
+    kernel = network.conv.reshape(3, width, -1)
+    return np.stack([network.char @ kernel[k] for k in range(3)])
+
+
+def _gate_order(hidden: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row order ``i f o g`` from torch's ``i f g o``, and the halving of the sigmoid rows."""
+    i, f, g, o = (np.arange(hidden) + n * hidden for n in range(_GATES))
+    scale = np.concatenate([np.full(3 * hidden, 0.5), np.ones(hidden)]).astype(np.float32)
+    return np.concatenate([i, f, o, g]), scale
+
+
+def _tiny_state() -> dict[str, np.ndarray]:
+    """A random state dict of a tiny network (doctests and tests)."""
+    rng = np.random.default_rng(0)
+    shapes = {"word.weight": (5, 4), "pre.weight": (3, 2), "char.weight": (4, 3), "conv.weight": (5, 3, 3),
+              "conv.bias": (5,), "feat.weight": (6, 3), "out.weight": (3, 4), "out.bias": (3,),
+              "corpus_out.weight": (6, 4), "crf.trans": (3, 3), "crf.start": (3,), "crf.end": (3,)}
+    for x in ("", "_reverse"):
+        shapes.update({f"lstm.weight_ih_l0{x}": (8, 14), f"lstm.weight_hh_l0{x}": (8, 2),
+                       f"lstm.bias_ih_l0{x}": (8,), f"lstm.bias_hh_l0{x}": (8,)})
+    state = {k: rng.normal(size=v).astype(np.float32) for k, v in shapes.items()}
+    for k in ("word.weight", "pre.weight", "char.weight", "feat.weight"):
+        state[k][0] = 0
+    return state
+
+
+class Tagger:
+    """Best tag ids and their marginals for sentences of raw tokens, through :class:`Network`.
+
+    ``encoder`` is the model's :class:`graph.recognize.neural.Encoder`
+    (vocabularies); ``capacity`` bounds the cached token projections
+    (``2 * 4 * hidden`` floats a token: 4 KB for the shipped model).
+    """
+
+    def __init__(self, network: Network, encoder, capacity: int = 16384):
+        self.network, self.encoder = network, encoder
+        self.cache = ProjectionCache(capacity, network.w_in.shape[1])
+        phrase_ids = [i for i, f in enumerate(encoder.feats) if i and "=" not in f]
+        self._phrase = {encoder.feats[i]: row for row, i in enumerate(phrase_ids, start=1)}
+        self._phrase_rows = network.feature_rows(phrase_ids)
+
+    def tag(self, sentences: list[list[str]], marginals: bool = True) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """Per (non-empty) sentence, tag ids and the marginal of each (None when not asked)."""
+        from graph.recognize.crf_features import token_features
+
+        tokens = [token for sentence in sentences for token in sentence]
+        features = [f for sentence in sentences for f in token_features(sentence)]
+        packing = Packing.of([len(s) for s in sentences])
+        with _one_thread():
+            rows, index = self.cache.rows(tokens, self._project)
+            inputs = self._inputs(rows, index, features, packing)
+            states = run_lstm(self.network, inputs, packing)
+            best, probs = decode(self.network, emissions(self.network, states, packing), packing, marginals)
+        order = np.empty_like(packing.forward)
+        order[packing.forward] = np.arange(len(order))
+        best, probs = best[order], (probs[order] if marginals else None)
+        bounds = np.cumsum([0] + [len(s) for s in sentences]).tolist()
+        return [(best[a:b], probs[a:b] if marginals else None) for a, b in zip(bounds, bounds[1:])]
+
+    def _project(self, tokens: list[str]) -> np.ndarray:
+        from graph.recognize.crf_features import word_features
+
+        enc = self.encoder
+        vectors = self.network.token_vectors([enc.word_id(t) for t in tokens], [enc.pre_id(t) for t in tokens],
+                                             [enc.char_ids(t) for t in tokens],
+                                             [enc.feature_ids(word_features(t)) for t in tokens])
+        return self.network.project(vectors)
+
+    def _inputs(self, rows: np.ndarray, index: np.ndarray, features, packing: Packing) -> np.ndarray:
+        """Packed gate inputs ``[2, tokens, width / 2]``: token rows plus phrase-tag rows."""
+        half = rows.shape[1] // 2
+        inputs = np.empty((2, len(index), half), dtype=np.float32)
+        np.take(rows[:, :half], index[packing.forward], axis=0, out=inputs[0])
+        np.take(rows[:, half:], index[packing.backward], axis=0, out=inputs[1])
+        phrase = self._phrase
+        for column in (1, 2):
+            tagged = [(i, phrase.get(f[column], 0)) for i, f in enumerate(features) if f[column]]
+            tagged = [(i, row) for i, row in tagged if row]
+            if not tagged:
+                continue
+            at, row = (np.array(x) for x in zip(*tagged))
+            added = self._phrase_rows[row]
+            for direction, reads in enumerate((packing.forward, packing.backward)):
+                packed = np.empty_like(reads)
+                packed[reads] = np.arange(len(reads))
+                inputs[direction, packed[at]] += added[:, direction * half:(direction + 1) * half]
+        return inputs
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_thread():
+    """BLAS on one thread while tagging (OpenBLAS would spread a matrix product over every core)."""
+    return _blas_controller().limit(limits=1, user_api="blas")
