@@ -239,11 +239,35 @@ def save_network(path: Path, network, encoder: Encoder) -> None:
 
 @lru_cache(maxsize=4)
 def load_weights(path: str):
-    """``(weights, encoder)`` from a model file: :class:`graph.recognize.neural_inference.Network` (cached per path)."""
-    from graph.recognize.neural_inference import Network
+    """``(weights, encoder)`` from a model file, read without torch (cached per path).
 
-    network, encoder = load_network(path)
-    return Network.from_state({k: v.detach().numpy() for k, v in network.state_dict().items()}), encoder
+    The weights are a :class:`graph.recognize.neural_inference.Network`, what tagging runs.
+    """
+    from graph.recognize.crf import ModelError
+    from graph.recognize.neural_inference import Network
+    from graph.recognize.torch_file import read_torch_file
+
+    _check_exists(path)
+    try:
+        payload = read_torch_file(path)
+        weights = Network.from_state(payload["state"])
+    except Exception as error:  # zip, pickle, key and shape errors alike
+        raise ModelError(f"{path}: cannot open neural NER model ({error}); retrain it with train-ner") from None
+    return weights, _encoder(payload)
+
+
+def _encoder(payload: dict) -> Encoder:
+    return Encoder(payload["words"], payload["chars"], payload["feats"], payload["tags"],
+                   payload.get("pre_words", [_PAD]))
+
+
+def _check_exists(path: str) -> None:
+    from graph.recognize.crf import ModelError
+
+    if not Path(path).is_file():
+        raise ModelError(
+            f"{path}: neural NER model not found; train it with `python -m graph train-ner --neural "
+            "--out graph/models/ner_neural.pt` (see graph/models/MODEL_CARD.md)")
 
 
 @lru_cache(maxsize=4)
@@ -254,10 +278,7 @@ def load_network(path: str):
     from graph.recognize.crf import ModelError
     from graph.recognize.neural_model import BiLstmCrf
 
-    if not Path(path).is_file():
-        raise ModelError(
-            f"{path}: neural NER model not found; train it with `python -m graph train-ner --neural "
-            "--out graph/models/ner_neural.pt` (see graph/models/MODEL_CARD.md)")
+    _check_exists(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
         network = BiLstmCrf(payload["config"])
@@ -265,5 +286,4 @@ def load_network(path: str):
     except Exception as error:  # torch raises pickle, zip, key and shape errors alike
         raise ModelError(f"{path}: cannot open neural NER model ({error}); retrain it with train-ner") from None
     network.eval()
-    return network, Encoder(payload["words"], payload["chars"], payload["feats"], payload["tags"],
-                            payload.get("pre_words", [_PAD]))
+    return network, _encoder(payload)
