@@ -12,6 +12,7 @@ observation; this is the simple, deterministic form of it).
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Sequence
 
 from graph.conll import spans
@@ -31,7 +32,7 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
     >>> [tags for tags, _ in propagate_labels(sentences, tagged)]
     [['O', 'B-ORG', 'O'], ['O', 'B-ORG', 'O']]
     """
-    keys = [tuple(map(word_form, tokens)) for tokens in sentences]
+    keys = [tuple(map(_word_form, tokens)) for tokens in sentences]
     names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
     out = []
     for i, (key, (tags, probs)) in enumerate(zip(keys, tagged)):
@@ -40,6 +41,11 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
                   if name[0][0] in words]
         out.append(_retag(key, list(tags), list(probs), _choose(nearby)) if nearby else (tags, probs))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_form(token: str) -> str:
+    return word_form(token)
 
 
 def _names(key: tuple[str, ...], tags: list[str], probs: list[float]) -> list[tuple[tuple[str, ...], str, float]]:

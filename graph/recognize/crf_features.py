@@ -22,7 +22,7 @@ from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer
 from graph.text import clitic_variants, normalize_text, strip_proclitics, word_form
 
 __all__ = [
-    "sentence_features", "token_features", "word_features", "load_triggers", "clear_caches",
+    "sentence_features", "token_features", "phrase_tags", "word_features", "load_triggers", "clear_caches",
     "MODELS_DIR", "TRIGGERS_PATH", "LEXICON_PATH", "CLUSTERS_PATH",
 ]
 
@@ -78,10 +78,17 @@ def token_features(tokens: list[str]) -> list[tuple[tuple[str, ...], str, str]]:
     (True, True, True)
     """
     words = [_word(token) for token in tokens]
-    variants = tuple(w[1] for w in words)
-    gazetteer = _phrase_tags(variants, _gazetteer_phrases(), _prefixes("gazetteer"), "G")
-    lexicon = _phrase_tags(variants, _lexicon_phrases(), _prefixes("lexicon"), "L")
+    gazetteer, lexicon = _phrases(tuple(w[1] for w in words))
     return [(w[0], g, lex) for w, g, lex in zip(words, gazetteer, lexicon)]
+
+
+def phrase_tags(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The gazetteer and the lexicon phrase tags of :func:`token_features`, without the word features.
+
+    >>> phrase_tags(["في", "بغداد"])[0][1].startswith("GB-")
+    True
+    """
+    return _phrases(tuple(_word(token)[1] for token in tokens))
 
 
 def word_features(token: str) -> tuple[str, ...]:
@@ -161,6 +168,11 @@ def _context(token: str) -> dict[int, tuple[str, ...]]:
     """The CRF's window features of a word, by offset (the neural tagger needs none)."""
     base = _word(token)[2]
     return {off: tuple(f"{off}{k}={base[k]}" for k in keys) for off, keys in _WINDOW.items()}
+
+
+def _phrases(variants: tuple[tuple[str, ...], ...]) -> tuple[list[str], list[str]]:
+    return (_phrase_tags(variants, _gazetteer_phrases(), _prefixes("gazetteer"), "G"),
+            _phrase_tags(variants, _lexicon_phrases(), _prefixes("lexicon"), "L"))
 
 
 def _split_proclitics(norm: str, variants: tuple[str, ...]) -> tuple[str, str]:

@@ -136,14 +136,14 @@ class ProjectionCache:
     """Per token string, its projection row; the least recently used rows are reused when full.
 
     >>> cache = ProjectionCache(2, 3)
-    >>> rows, index = cache.rows(["a", "b", "a"], lambda new: np.array([[ord(t)] * 3 for t in new], np.float32))
-    >>> rows[index, 0].tolist(), cache.hits, cache.misses
+    >>> slots = cache.slots(["a", "b", "a"], lambda new: np.array([[ord(t)] * 3 for t in new], np.float32))
+    >>> cache.table[slots, 0].tolist(), cache.hits, cache.misses
     ([97.0, 98.0, 97.0], 1, 2)
     """
 
     def __init__(self, capacity: int, width: int):
         self.capacity = capacity
-        self._rows = np.empty((capacity, width), dtype=np.float32)
+        self.table = np.empty((capacity, width), dtype=np.float32)
         self._slot: OrderedDict[str, int] = OrderedDict()
         self.hits = self.misses = 0
 
@@ -151,40 +151,35 @@ class ProjectionCache:
         self._slot.clear()
         self.hits = self.misses = 0
 
-    def rows(self, tokens: list[str], compute: Callable[[list[str]], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """``(rows, index)``: a row per distinct token and, per token, its row in them.
-
-        Rows not held are computed by ``compute`` (on a list of distinct tokens).
-        """
-        where: dict[str, int] = {}
-        index = np.array([where.setdefault(token, len(where)) for token in tokens], dtype=np.int64)
-        out = np.empty((len(where), self._rows.shape[1]), dtype=np.float32)
-        slot, held, slots, new = self._slot, [], [], []
-        for token, i in where.items():
-            s = slot.get(token)
-            if s is None:
+    def slots(self, tokens: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Per token, its row of ``table``; rows not held are computed by ``compute`` (on the new
+        distinct tokens). The table grows when one call has more distinct tokens than it holds."""
+        distinct = dict.fromkeys(tokens)
+        if len(distinct) > self.capacity:
+            self._grow(len(distinct))
+        slot, new = self._slot, []
+        recent = slot.move_to_end
+        for token in distinct:  # held rows become the most recent: none of them is reused below
+            try:
+                recent(token)
+            except KeyError:
                 new.append(token)
-            else:
-                slot.move_to_end(token)
-                held.append(i)
-                slots.append(s)
-        out[held] = self._rows[slots]
         if new:
-            at = [where[token] for token in new]
-            out[at] = compute(new)
-            self._keep(new, out[at])
+            self._keep(new, compute(new))
         self.hits, self.misses = self.hits + len(tokens) - len(new), self.misses + len(new)
-        return out, index
+        return np.fromiter(map(slot.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def _keep(self, tokens: list[str], rows: np.ndarray) -> None:
-        start = max(0, len(tokens) - self.capacity)
-        for token, row in zip(tokens[start:], rows[start:]):
-            if len(self._slot) < self.capacity:
-                s = len(self._slot)
-            else:
-                s = self._slot.popitem(last=False)[1]
-            self._slot[token] = s
-            self._rows[s] = row
+        slot = self._slot
+        for token, row in zip(tokens, rows):
+            s = len(slot) if len(slot) < self.capacity else slot.popitem(last=False)[1]
+            slot[token] = s
+            self.table[s] = row
+
+    def _grow(self, capacity: int) -> None:
+        table = np.empty((capacity, self.table.shape[1]), dtype=np.float32)
+        table[:len(self.table)] = self.table
+        self.table, self.capacity = table, capacity
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +200,7 @@ class Packing:
     offsets: np.ndarray   # per step, first packed row
     forward: np.ndarray   # per packed row, token read going forward
     backward: np.ndarray  # per packed row, token read going backward
+    mirror: np.ndarray    # per packed row, the row whose backward step reads its forward token
 
     @classmethod
     def of(cls, lengths: list[int]) -> "Packing":
@@ -216,7 +212,8 @@ class Packing:
         offsets = np.concatenate([[0], np.cumsum(active)[:-1]])
         step = np.repeat(np.arange(len(active)), active)
         row = np.arange(len(step)) - offsets[step]
-        return cls(sizes, active, offsets, first[row] + step, first[row] + sizes[row] - 1 - step)
+        forward, backward = first[row] + step, first[row] + sizes[row] - 1 - step
+        return cls(sizes, active, offsets, forward, backward, _inverse(backward)[forward])
 
 
 def run_lstm(network: Network, inputs: np.ndarray, packing: Packing) -> np.ndarray:
@@ -266,15 +263,14 @@ def _cell_step(g: np.ndarray, c: np.ndarray, scratch: np.ndarray, h: np.ndarray,
 
 def emissions(network: Network, states: np.ndarray, packing: Packing) -> np.ndarray:
     """Tag scores ``[rows, tags]`` (float64) in the forward packed order."""
-    back = (states[1] @ network.w_out[1])[_backward_to_forward(packing)]
+    back = (states[1] @ network.w_out[1])[packing.mirror]
     return (states[0] @ network.w_out[0] + back + network.b_out).astype(np.float64)
 
 
-def _backward_to_forward(packing: Packing) -> np.ndarray:
-    """Per forward packed row, the backward packed row that reads the same token."""
-    where = np.empty_like(packing.backward)
-    where[packing.backward] = np.arange(len(packing.backward))
-    return where[packing.forward]
+def _inverse(permutation: np.ndarray) -> np.ndarray:
+    inverse = np.empty_like(permutation)
+    inverse[permutation] = np.arange(len(permutation))
+    return inverse
 
 
 def decode(network: Network, scores: np.ndarray, packing: Packing,
@@ -311,32 +307,34 @@ def _viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
 
 
 def _posteriors(scores, packing: Packing, trans, start, end) -> np.ndarray:
-    """Marginal probability of each tag at each packed row (forward-backward, rescaled each step)."""
+    """Marginal probability of each tag at each packed row (forward-backward, rescaled each step).
+
+    The backward pass runs on each sentence reversed, as the backward LSTM
+    does, so both passes share the packing's steps and run as one stacked
+    recursion ``x_t = (x_{t-1} @ M) * w_t`` (``M`` the transitions,
+    transposed going backward). Backward, ``x`` includes the token's own
+    emission; ``beta`` is the product before it.
+    """
     offsets, active = packing.offsets.tolist(), packing.active.tolist()
     batch = active[0]
     weight = np.exp(scores - np.maximum.reduce(scores, axis=1, keepdims=True))
     forward_t = np.exp(trans - trans.max())
-    backward_t = np.ascontiguousarray(forward_t.T)
-    alpha = np.empty_like(scores)
-    alpha[:batch] = np.exp(start - start.max()) * weight[:batch]
-    alpha[:batch] /= np.add.reduce(alpha[:batch], axis=1, keepdims=True)
-    for (p, _), (a, k) in zip(zip(offsets, active), zip(offsets[1:], active[1:])):
-        step = alpha[a:a + k]
-        np.matmul(alpha[p:p + k], forward_t, out=step)
-        step *= weight[a:a + k]
-        step /= np.add.reduce(step, axis=1, keepdims=True)
+    matrices = np.stack([forward_t, forward_t.T])
+    weights = np.stack([weight, weight[_inverse(packing.mirror)]])
+    first = np.stack([np.exp(start - start.max()), np.exp(end - end.max())])
+    x = np.empty((2, *scores.shape))
+    x[:, :batch] = first[:, None] * weights[:, :batch]
+    x[:, :batch] /= np.add.reduce(x[:, :batch], axis=2, keepdims=True)
+    for p, a, k in zip(offsets, offsets[1:], active[1:]):
+        step = x[:, a:a + k]
+        np.matmul(x[:, p:p + k], matrices, out=step)
+        step *= weights[:, a:a + k]
+        step /= np.add.reduce(step, axis=2, keepdims=True)
     beta = np.empty_like(scores)
-    final = np.exp(end - end.max())
-    ending = active[1:] + [0]
-    for i in range(len(offsets) - 1, -1, -1):
-        a, k, k_next = offsets[i], active[i], ending[i]
-        beta[a + k_next:a + k] = final
-        if k_next:
-            n = offsets[i + 1]
-            step = beta[a:a + k_next]
-            np.matmul(beta[n:n + k_next] * weight[n:n + k_next], backward_t, out=step)
-            step /= np.add.reduce(step, axis=1, keepdims=True)
-    probs = alpha * beta
+    beta[:batch] = first[1]
+    previous = np.arange(batch, len(scores)) - np.repeat(packing.active[:-1], packing.active[1:])
+    beta[batch:] = x[1, previous] @ matrices[1]
+    probs = x[0] * beta[packing.mirror]
     return probs / np.add.reduce(probs, axis=1, keepdims=True)
 
 
@@ -377,7 +375,7 @@ class Tagger:
     (``2 * 4 * hidden`` floats a token: 4 KB for the shipped model).
     """
 
-    def __init__(self, network: Network, encoder, capacity: int = 16384):
+    def __init__(self, network: Network, encoder, capacity: int = 32768):
         self.network, self.encoder = network, encoder
         self.cache = ProjectionCache(capacity, network.w_in.shape[1])
         phrase_ids = [i for i, f in enumerate(encoder.feats) if i and "=" not in f]
@@ -386,18 +384,17 @@ class Tagger:
 
     def tag(self, sentences: list[list[str]], marginals: bool = True) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """Per (non-empty) sentence, tag ids and the marginal of each (None when not asked)."""
-        from graph.recognize.crf_features import token_features
+        from graph.recognize.crf_features import phrase_tags
 
         tokens = [token for sentence in sentences for token in sentence]
-        features = [f for sentence in sentences for f in token_features(sentence)]
+        phrases = [tag for sentence in sentences for tag in zip(*phrase_tags(sentence))]
         packing = Packing.of([len(s) for s in sentences])
         with _one_thread():
-            rows, index = self.cache.rows(tokens, self._project)
-            inputs = self._inputs(rows, index, features, packing)
+            slots = self.cache.slots(tokens, self._project)
+            inputs = self._inputs(self.cache.table, slots, phrases, packing)
             states = run_lstm(self.network, inputs, packing)
             best, probs = decode(self.network, emissions(self.network, states, packing), packing, marginals)
-        order = np.empty_like(packing.forward)
-        order[packing.forward] = np.arange(len(order))
+        order = _inverse(packing.forward)
         best, probs = best[order], (probs[order] if marginals else None)
         bounds = np.cumsum([0] + [len(s) for s in sentences]).tolist()
         return [(best[a:b], probs[a:b] if marginals else None) for a, b in zip(bounds, bounds[1:])]
@@ -411,24 +408,21 @@ class Tagger:
                                              [enc.feature_ids(word_features(t)) for t in tokens])
         return self.network.project(vectors)
 
-    def _inputs(self, rows: np.ndarray, index: np.ndarray, features, packing: Packing) -> np.ndarray:
-        """Packed gate inputs ``[2, tokens, width / 2]``: token rows plus phrase-tag rows."""
-        half = rows.shape[1] // 2
-        inputs = np.empty((2, len(index), half), dtype=np.float32)
-        np.take(rows[:, :half], index[packing.forward], axis=0, out=inputs[0])
-        np.take(rows[:, half:], index[packing.backward], axis=0, out=inputs[1])
+    def _inputs(self, table: np.ndarray, slots: np.ndarray, phrases: list[tuple[str, str]],
+                packing: Packing) -> np.ndarray:
+        """Packed gate inputs ``[2, tokens, width / 2]``: token rows plus phrase-tag rows
+        (gazetteer, then lexicon: the feature bag's order)."""
+        half = table.shape[1] // 2
+        inputs = np.stack([table[slots[packing.forward], :half], table[slots[packing.backward], half:]])
         phrase = self._phrase
-        for column in (1, 2):
-            tagged = [(i, phrase.get(f[column], 0)) for i, f in enumerate(features) if f[column]]
-            tagged = [(i, row) for i, row in tagged if row]
-            if not tagged:
+        for column in zip(*phrases):
+            tagged = np.fromiter((phrase.get(tag, 0) if tag else 0 for tag in column), np.int64, len(column))
+            at = np.flatnonzero(tagged)
+            if not len(at):
                 continue
-            at, row = (np.array(x) for x in zip(*tagged))
-            added = self._phrase_rows[row]
+            added = self._phrase_rows[tagged[at]]
             for direction, reads in enumerate((packing.forward, packing.backward)):
-                packed = np.empty_like(reads)
-                packed[reads] = np.arange(len(reads))
-                inputs[direction, packed[at]] += added[:, direction * half:(direction + 1) * half]
+                inputs[direction, _inverse(reads)[at]] += added[:, direction * half:(direction + 1) * half]
         return inputs
 
 
