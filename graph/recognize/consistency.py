@@ -34,11 +34,12 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
     """
     keys = [tuple(map(_word_form, tokens)) for tokens in sentences]
     names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
+    firsts = [{name[0][0] for name in found} for found in names]
     out = []
     for i, (key, (tags, probs)) in enumerate(zip(keys, tagged)):
-        words = set(key)
-        nearby = [name for j in range(max(0, i - window), min(len(names), i + window + 1)) for name in names[j]
-                  if name[0][0] in words]
+        words = set(key)  # only a name whose first word is here can be tagged here
+        nearby = [name for j in range(max(0, i - window), min(len(names), i + window + 1))
+                  if not words.isdisjoint(firsts[j]) for name in names[j] if name[0][0] in words]
         out.append(_retag(key, list(tags), list(probs), _choose(nearby)) if nearby else (tags, probs))
     return out
 
@@ -49,6 +50,8 @@ def _word_form(token: str) -> str:
 
 
 def _names(key: tuple[str, ...], tags: list[str], probs: list[float]) -> list[tuple[tuple[str, ...], str, float]]:
+    if tags.count("O") == len(tags):
+        return []
     return [(key[a:b], kind, sum(probs[a:b]) / (b - a)) for kind, a, b in spans(tags)]
 
 

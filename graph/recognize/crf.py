@@ -78,7 +78,7 @@ def mentions_from_tags(document: Document, sentences: list, tagged: list, method
     article = document.article
     mentions = []
     for tokens, (tags, probs) in zip(sentences, tagged):
-        if not tokens:
+        if not tokens or tags.count("O") == len(tags):
             continue
         index = tokens[0].sentence
         for kind, begin, end in spans(tags):

@@ -25,7 +25,8 @@ __all__ = ["NeuralRecognizer", "Encoder", "NEURAL_MODEL_PATH", "load_network", "
 
 NEURAL_MODEL_PATH = MODELS_DIR / "ner_neural.pt"
 _MAX_CHARS = 20
-_BATCH_TOKENS = 4000
+_TORCH_GROUP = (4000, 64)  # tokens, sentences of a batch
+_FAST_GROUP = (8000, 256)  # numpy: the recurrence's steps cost the same for 1 or 256 sentences
 _CACHE_SIZE = 262144
 _PAD, _UNK = "<pad>", "<unk>"
 
@@ -182,10 +183,10 @@ class NeuralRecognizer:
         out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         names = self.encoder.tags
-        for group in _groups(order, sentences):
+        for group in _groups(order, sentences, *(_FAST_GROUP if self.tagger else _TORCH_GROUP)):
             tagged = self._tag_group([list(sentences[i]) for i in group], marginals)
             for i, (best, probs) in zip(group, tagged):
-                out[i] = ([names[t] for t in best.tolist()],
+                out[i] = (list(map(names.__getitem__, best.tolist())),
                           probs.round(4).tolist() if marginals else [1.0] * len(best))
         if self.consistent:
             out = propagate_labels(sentences, out)
@@ -211,10 +212,11 @@ class NeuralRecognizer:
         return mentions_from_tags(document, sentences, tagged, self.method)
 
 
-def _groups(order: list[int], sentences) -> list[list[int]]:
+def _groups(order: list[int], sentences, tokens: int, count: int) -> list[list[int]]:
+    """Consecutive runs of ``order`` of at most ``tokens`` tokens and ``count`` sentences (one sentence may exceed)."""
     groups, current, size = [], [], 0
     for i in order:
-        if current and (size + len(sentences[i]) > _BATCH_TOKENS or len(current) >= 64):
+        if current and (size + len(sentences[i]) > tokens or len(current) >= count):
             groups.append(current)
             current, size = [], 0
         current.append(i)

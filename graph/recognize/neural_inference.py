@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from functools import lru_cache
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -289,17 +290,20 @@ def _viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
     batch, tags = active[0], scores.shape[1]
     best = start + scores[:batch]
     pointers = np.zeros((len(scores), tags), dtype=np.int64)
+    buffer = np.empty((batch, tags, tags))
     for a, k in zip(offsets[1:], active[1:]):
-        total = best[:k, :, None] + trans
-        pointers[a:a + k] = total.argmax(axis=1)
-        np.add(np.maximum.reduce(total, axis=1), scores[a:a + k], out=best[:k])
+        total = np.add(best[:k, :, None], trans, out=buffer[:k])
+        total.argmax(axis=1, out=pointers[a:a + k])
+        np.maximum.reduce(total, axis=1, out=best[:k])
+        best[:k] += scores[a:a + k]
     last = (best + end).argmax(axis=1)
     path = np.empty(len(scores), dtype=np.int64)
     current = np.empty(batch, dtype=np.int64)
     rows = np.arange(batch)
     ending = active[1:] + [0]
     for a, k, k_next in reversed(list(zip(offsets, active, ending))):
-        current[k_next:k] = last[k_next:k]
+        if k_next < k:
+            current[k_next:k] = last[k_next:k]
         path[a:a + k] = current[:k]
         if a:
             current[:k] = pointers[a + rows[:k], current[:k]]
@@ -414,9 +418,8 @@ class Tagger:
         (gazetteer, then lexicon: the feature bag's order)."""
         half = table.shape[1] // 2
         inputs = np.stack([table[slots[packing.forward], :half], table[slots[packing.backward], half:]])
-        phrase = self._phrase
         for column in zip(*phrases):
-            tagged = np.fromiter((phrase.get(tag, 0) if tag else 0 for tag in column), np.int64, len(column))
+            tagged = np.fromiter(map(self._phrase.get, column, repeat(0)), np.int64, len(column))
             at = np.flatnonzero(tagged)
             if not len(at):
                 continue
