@@ -24,15 +24,20 @@ WINDOW = 5
 Tagged = tuple[list[str], list[float]]
 
 
-def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], window: int = WINDOW) -> list[Tagged]:
+def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], window: int = WINDOW,
+                     forms: Sequence[Sequence[str] | None] | None = None) -> list[Tagged]:
     """``tagged`` (tags and per-token confidence per sentence) with repeated names tagged too.
+
+    ``forms`` may give a sentence's word forms (:func:`graph.text.word_form` of each token)
+    when the caller has them; None (for all or one sentence) computes them.
 
     >>> sentences = [["شركة", "فولكسفاغن", "قالت"], ["باعت", "فولكسفاغن", "أمس"]]
     >>> tagged = [(["O", "B-ORG", "O"], [1.0, 0.9, 1.0]), (["O", "O", "O"], [1.0, 0.6, 1.0])]
     >>> [tags for tags, _ in propagate_labels(sentences, tagged)]
     [['O', 'B-ORG', 'O'], ['O', 'B-ORG', 'O']]
     """
-    keys = [tuple(map(_word_form, tokens)) for tokens in sentences]
+    keys = [tuple(form) if form is not None else tuple(map(_word_form, tokens))
+            for tokens, form in zip(sentences, forms or [None] * len(sentences))]
     names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
     firsts = [{name[0][0] for name in found} for found in names]
     out = []

@@ -17,12 +17,13 @@ import csv
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer
 from graph.text import clitic_variants, normalize_text, strip_proclitics, word_form
 
 __all__ = [
-    "sentence_features", "token_features", "phrase_tags", "word_features", "load_triggers", "clear_caches",
+    "sentence_features", "token_features", "phrase_tags", "word_variants", "word_features", "load_triggers", "clear_caches",
     "MODELS_DIR", "TRIGGERS_PATH", "LEXICON_PATH", "CLUSTERS_PATH",
 ]
 
@@ -82,13 +83,23 @@ def token_features(tokens: list[str]) -> list[tuple[tuple[str, ...], str, str]]:
     return [(w[0], g, lex) for w, g, lex in zip(words, gazetteer, lexicon)]
 
 
-def phrase_tags(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """The gazetteer and the lexicon phrase tags of :func:`token_features`, without the word features.
+def phrase_tags(variants: Sequence[tuple[str, ...]]) -> tuple[list[str], list[str]]:
+    """The gazetteer and the lexicon phrase tags of :func:`token_features`, from the tokens'
+    :func:`word_variants` (a caller that keeps them per token skips the word look-ups).
 
-    >>> phrase_tags(["في", "بغداد"])[0][1].startswith("GB-")
+    >>> phrase_tags([word_variants("في"), word_variants("بغداد")])[0][1].startswith("GB-")
     True
     """
-    return _phrases(tuple(_word(token)[1] for token in tokens))
+    return _phrases(tuple(variants))
+
+
+def word_variants(token: str) -> tuple[str, ...]:
+    """The token's normalised word (:func:`graph.text.word_form`) and its clitic variants (cached).
+
+    >>> word_variants("والعراق")
+    ('والعراق', 'العراق', 'عراق')
+    """
+    return _word(token)[1]
 
 
 def word_features(token: str) -> tuple[str, ...]:

@@ -183,17 +183,20 @@ class NeuralRecognizer:
         out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         names = self.encoder.tags
+        forms: list[tuple[str, ...] | None] = [()] * len(sentences)
         for group in _groups(order, sentences, *(_FAST_GROUP if self.tagger else _TORCH_GROUP)):
             tagged = self._tag_group([list(sentences[i]) for i in group], marginals)
-            for i, (best, probs) in zip(group, tagged):
+            for i, (best, probs, form) in zip(group, tagged):
                 out[i] = (list(map(names.__getitem__, best.tolist())),
                           probs.round(4).tolist() if marginals else [1.0] * len(best))
+                forms[i] = form
         if self.consistent:
-            out = propagate_labels(sentences, out)
+            out = propagate_labels(sentences, out, forms=forms)
         return out if marginals else [(tags, []) for tags, _ in out]
 
     def _tag_group(self, sentences: list[list[str]], marginals: bool) -> list[tuple]:
-        """Per sentence, tag ids and marginals (numpy): the numpy tagger, or the torch network."""
+        """Per sentence, tag ids, marginals (numpy) and word forms (None: not known): the numpy
+        tagger, or the torch network."""
         if self.tagger is not None:
             return self.tagger.tag(sentences, marginals)
         import torch
@@ -201,7 +204,8 @@ class NeuralRecognizer:
         with torch.inference_mode():
             encoded = [self.encoder.encode(s) for s in sentences]
             best, probs = self.network.decode(*self.encoder.batch(encoded), marginals=marginals)
-        return [(best[row, :len(s)], probs[row, :len(s)] if marginals else None) for row, s in enumerate(sentences)]
+        return [(best[row, :len(s)], probs[row, :len(s)] if marginals else None, None)
+                for row, s in enumerate(sentences)]
 
     def __call__(self, document: Document) -> list[Mention]:
         """Person, institution and place mentions (MISC spans are dropped)."""

@@ -134,47 +134,50 @@ class Network:
 
 
 class ProjectionCache:
-    """Per token string, its projection row; the least recently used rows are reused when full.
+    """Per token string, its projection row and a value kept with it (the tagger keeps the word's
+    clitic variants); the least recently used rows are reused when full.
 
     >>> cache = ProjectionCache(2, 3)
-    >>> slots = cache.slots(["a", "b", "a"], lambda new: np.array([[ord(t)] * 3 for t in new], np.float32))
-    >>> cache.table[slots, 0].tolist(), cache.hits, cache.misses
-    ([97.0, 98.0, 97.0], 1, 2)
+    >>> slots, kept = cache.lookup(["a", "b", "a"], lambda new: (np.array([[ord(t)] * 3 for t in new], np.float32), new))
+    >>> cache.table[slots, 0].tolist(), kept, cache.hits, cache.misses
+    ([97.0, 98.0, 97.0], ('a', 'b', 'a'), 1, 2)
     """
 
     def __init__(self, capacity: int, width: int):
         self.capacity = capacity
         self.table = np.empty((capacity, width), dtype=np.float32)
-        self._slot: OrderedDict[str, int] = OrderedDict()
+        self._entry: OrderedDict[str, tuple[int, object]] = OrderedDict()
         self.hits = self.misses = 0
 
     def clear(self) -> None:
-        self._slot.clear()
+        self._entry.clear()
         self.hits = self.misses = 0
 
-    def slots(self, tokens: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-        """Per token, its row of ``table``; rows not held are computed by ``compute`` (on the new
-        distinct tokens). The table grows when one call has more distinct tokens than it holds."""
+    def lookup(self, tokens: list[str], compute: Callable[[list[str]], tuple[np.ndarray, list]]) -> tuple[np.ndarray, tuple]:
+        """Per token, its row of ``table`` and its kept value. ``compute`` gives the rows and
+        values of the new distinct tokens; the table grows when one call has more distinct
+        tokens than it holds."""
         distinct = dict.fromkeys(tokens)
         if len(distinct) > self.capacity:
             self._grow(len(distinct))
-        slot, new = self._slot, []
-        recent = slot.move_to_end
+        new = []
+        recent = self._entry.move_to_end
         for token in distinct:  # held rows become the most recent: none of them is reused below
             try:
                 recent(token)
             except KeyError:
                 new.append(token)
         if new:
-            self._keep(new, compute(new))
+            self._keep(new, *compute(new))
         self.hits, self.misses = self.hits + len(tokens) - len(new), self.misses + len(new)
-        return np.fromiter(map(slot.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        slots, kept = zip(*map(self._entry.__getitem__, tokens))
+        return np.array(slots, dtype=np.int64), kept
 
-    def _keep(self, tokens: list[str], rows: np.ndarray) -> None:
-        slot = self._slot
-        for token, row in zip(tokens, rows):
-            s = len(slot) if len(slot) < self.capacity else slot.popitem(last=False)[1]
-            slot[token] = s
+    def _keep(self, tokens: list[str], rows: np.ndarray, values) -> None:
+        entry = self._entry
+        for token, row, value in zip(tokens, rows, values):
+            s = len(entry) if len(entry) < self.capacity else entry.popitem(last=False)[1][0]
+            entry[token] = (s, value)
             self.table[s] = row
 
     def _grow(self, capacity: int) -> None:
@@ -386,31 +389,34 @@ class Tagger:
         self._phrase = {encoder.feats[i]: row for row, i in enumerate(phrase_ids, start=1)}
         self._phrase_rows = network.feature_rows(phrase_ids)
 
-    def tag(self, sentences: list[list[str]], marginals: bool = True) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """Per (non-empty) sentence, tag ids and the marginal of each (None when not asked)."""
+    def tag(self, sentences: list[list[str]], marginals: bool = True) -> list[tuple]:
+        """Per (non-empty) sentence: tag ids, the marginal of each (None when not asked) and
+        the word forms (:func:`graph.text.word_form`) of its tokens."""
         from graph.recognize.crf_features import phrase_tags
 
         tokens = [token for sentence in sentences for token in sentence]
-        phrases = [tag for sentence in sentences for tag in zip(*phrase_tags(sentence))]
+        bounds = np.cumsum([0] + [len(s) for s in sentences]).tolist()
         packing = Packing.of([len(s) for s in sentences])
         with _one_thread():
-            slots = self.cache.slots(tokens, self._project)
+            slots, variants = self.cache.lookup(tokens, self._project)
+            phrases = [tag for a, b in zip(bounds, bounds[1:]) for tag in zip(*phrase_tags(variants[a:b]))]
             inputs = self._inputs(self.cache.table, slots, phrases, packing)
             states = run_lstm(self.network, inputs, packing)
             best, probs = decode(self.network, emissions(self.network, states, packing), packing, marginals)
         order = _inverse(packing.forward)
         best, probs = best[order], (probs[order] if marginals else None)
-        bounds = np.cumsum([0] + [len(s) for s in sentences]).tolist()
-        return [(best[a:b], probs[a:b] if marginals else None) for a, b in zip(bounds, bounds[1:])]
+        forms = [v[0] for v in variants]
+        return [(best[a:b], probs[a:b] if marginals else None, tuple(forms[a:b])) for a, b in zip(bounds, bounds[1:])]
 
-    def _project(self, tokens: list[str]) -> np.ndarray:
-        from graph.recognize.crf_features import word_features
+    def _project(self, tokens: list[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """Projection rows of new tokens, and their clitic variants (kept with the rows)."""
+        from graph.recognize.crf_features import word_features, word_variants
 
         enc = self.encoder
         vectors = self.network.token_vectors([enc.word_id(t) for t in tokens], [enc.pre_id(t) for t in tokens],
                                              [enc.char_ids(t) for t in tokens],
                                              [enc.feature_ids(word_features(t)) for t in tokens])
-        return self.network.project(vectors)
+        return self.network.project(vectors), [word_variants(t) for t in tokens]
 
     def _inputs(self, table: np.ndarray, slots: np.ndarray, phrases: list[tuple[str, str]],
                 packing: Packing) -> np.ndarray:
