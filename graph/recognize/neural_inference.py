@@ -37,7 +37,8 @@ import numpy as np
 __all__ = ["Network", "ProjectionCache", "Packing", "run_lstm", "emissions", "decode"]
 
 _GATES = 4
-_FEW_ROWS = 3
+_VECTOR_ROWS = 2
+_ROW_BLOCK = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,32 +225,39 @@ def run_lstm(network: Network, inputs: np.ndarray, packing: Packing) -> np.ndarr
     """Hidden states ``[2, rows, hidden]`` (forward, backward) of the packed gate inputs ``[2, rows, 4 * hidden]``."""
     hidden = network.w_hh.shape[1]
     batch = int(packing.active[0])
-    states = np.empty((2, inputs.shape[1], hidden), dtype=np.float32)
+    rows = inputs.shape[1]
+    states = np.zeros((2, rows + _ROW_BLOCK, hidden), dtype=np.float32)  # products may read a few rows past the end
     cell = np.zeros((2, batch, hidden), dtype=np.float32)
-    gates = np.empty((2, batch, _GATES * hidden), dtype=np.float32)
+    gates = np.empty((2, batch + _ROW_BLOCK, _GATES * hidden), dtype=np.float32)
     scratch = np.empty((2, batch, hidden), dtype=np.float32)
     previous = 0
     for t, (a, k) in enumerate(zip(packing.offsets.tolist(), packing.active.tolist())):
         g = gates[:, :k]
         if t:
-            _recurrent(states[:, previous:previous + k], network.w_hh, g)
+            _recurrent(states[:, previous:], network.w_hh, gates, k)
             g += inputs[:, a:a + k]
         else:
             g[...] = inputs[:, a:a + k]
         _cell_step(g, cell[:, :k], scratch[:, :k], states[:, a:a + k], hidden)
         previous = a
-    return states
+    return states[:, :rows]
 
 
-def _recurrent(h: np.ndarray, w_hh: np.ndarray, out: np.ndarray) -> None:
-    """``out = h @ w_hh`` per direction; a few rows as matrix-vector products, which
-    OpenBLAS does without copying ``w_hh`` into its packed layout first."""
-    if h.shape[1] > _FEW_ROWS:
-        np.matmul(h, w_hh, out=out)
+def _recurrent(h: np.ndarray, w_hh: np.ndarray, out: np.ndarray, k: int) -> None:
+    """``out[:, :k] = h[:, :k] @ w_hh`` per direction.
+
+    OpenBLAS copies ``w_hh`` into its packed layout on each product, and its
+    kernels take rows four at a time: one or two rows go as matrix-vector
+    products, more are rounded up to a multiple of four (the extra rows are
+    scratch: a product's row depends on its own row of ``h`` only).
+    """
+    if k <= _VECTOR_ROWS:
+        for d in range(2):
+            for j in range(k):
+                np.matmul(h[d, j], w_hh[d], out=out[d, j])
         return
-    for d in range(2):
-        for j in range(h.shape[1]):
-            np.matmul(h[d, j], w_hh[d], out=out[d, j])
+    block = -(-k // _ROW_BLOCK) * _ROW_BLOCK
+    np.matmul(h[:, :block], w_hh, out=out[:, :block])
 
 
 def _cell_step(g: np.ndarray, c: np.ndarray, scratch: np.ndarray, h: np.ndarray, hidden: int) -> None:
