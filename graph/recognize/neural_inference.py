@@ -138,15 +138,18 @@ class ProjectionCache:
     """Per token string, its projection row and a value kept with it (the tagger keeps the word's
     clitic variants); the least recently used rows are reused when full.
 
-    >>> cache = ProjectionCache(2, 3)
-    >>> slots, kept = cache.lookup(["a", "b", "a"], lambda new: (np.array([[ord(t)] * 3 for t in new], np.float32), new))
-    >>> cache.table[slots, 0].tolist(), kept, cache.hits, cache.misses
+    A row is held in ``parts`` equal parts, ``table[part, slot]`` (the tagger's two
+    directions), so that each part of many rows is gathered from one contiguous array.
+
+    >>> cache = ProjectionCache(2, 4, parts=2)
+    >>> slots, kept = cache.lookup(["a", "b", "a"], lambda new: (np.array([[ord(t)] * 4 for t in new], np.float32), new))
+    >>> cache.table[1, slots, 0].tolist(), kept, cache.hits, cache.misses
     ([97.0, 98.0, 97.0], ('a', 'b', 'a'), 1, 2)
     """
 
-    def __init__(self, capacity: int, width: int):
+    def __init__(self, capacity: int, width: int, parts: int = 1):
         self.capacity = capacity
-        self.table = np.empty((capacity, width), dtype=np.float32)
+        self.table = np.empty((parts, capacity, width // parts), dtype=np.float32)
         self._entry: OrderedDict[str, tuple[int, object]] = OrderedDict()
         self.hits = self.misses = 0
 
@@ -179,11 +182,11 @@ class ProjectionCache:
         for token, row, value in zip(tokens, rows, values):
             s = len(entry) if len(entry) < self.capacity else entry.popitem(last=False)[1][0]
             entry[token] = (s, value)
-            self.table[s] = row
+            self.table[:, s] = row.reshape(len(self.table), -1)
 
     def _grow(self, capacity: int) -> None:
-        table = np.empty((capacity, self.table.shape[1]), dtype=np.float32)
-        table[:len(self.table)] = self.table
+        table = np.empty((len(self.table), capacity, self.table.shape[2]), dtype=np.float32)
+        table[:, :self.capacity] = self.table
         self.table, self.capacity = table, capacity
 
 
@@ -392,7 +395,7 @@ class Tagger:
 
     def __init__(self, network: Network, encoder, capacity: int = 32768):
         self.network, self.encoder = network, encoder
-        self.cache = ProjectionCache(capacity, network.w_in.shape[1])
+        self.cache = ProjectionCache(capacity, network.w_in.shape[1], parts=2)
         phrase_ids = [i for i, f in enumerate(encoder.feats) if i and "=" not in f]
         self._phrase = {encoder.feats[i]: row for row, i in enumerate(phrase_ids, start=1)}
         self._phrase_rows = network.feature_rows(phrase_ids)
@@ -430,8 +433,10 @@ class Tagger:
                 packing: Packing) -> np.ndarray:
         """Packed gate inputs ``[2, tokens, width / 2]``: token rows plus phrase-tag rows
         (gazetteer, then lexicon: the feature bag's order)."""
-        half = table.shape[1] // 2
-        inputs = np.stack([table[slots[packing.forward], :half], table[slots[packing.backward], half:]])
+        half = table.shape[2]
+        inputs = np.empty((2, len(slots), half), dtype=np.float32)
+        np.take(table[0], slots[packing.forward], axis=0, out=inputs[0])
+        np.take(table[1], slots[packing.backward], axis=0, out=inputs[1])
         for column in zip(*phrases):
             tagged = np.fromiter(map(self._phrase.get, column, repeat(0)), np.int64, len(column))
             at = np.flatnonzero(tagged)
