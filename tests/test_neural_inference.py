@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from graph.recognize.neural import NEURAL_MODEL_PATH, NeuralRecognizer, load_network
-from graph.recognize.neural_inference import Packing, ProjectionCache, Tagger, _one_thread, _posteriors, _viterbi
+from graph.recognize.neural_inference import Tagger, _one_thread
+from graph.recognize.packing import Packing, posteriors as packed_posteriors, viterbi as packed_viterbi
+from graph.recognize.projection_cache import ProjectionCache
 from graph.text import analyze_text
 from graph.train_ner import CORPORA_DIR
 from tests.conftest import ROOT, SEEDS
@@ -68,8 +70,8 @@ def test_packed_viterbi_and_marginals_match_the_padded_reference():
     reference = (viterbi(scores, np.array(lengths), trans, start, end),
                  posteriors(scores, np.array(lengths), trans, start, end))
     best, marginals = (np.concatenate([r[i, :n] for i, n in enumerate(lengths)])[packing.forward] for r in reference)
-    assert _viterbi(packed, packing, trans, start, end).tolist() == best.tolist()
-    assert np.allclose(_posteriors(packed, packing, trans, start, end), marginals, atol=1e-12)
+    assert packed_viterbi(packed, packing, trans, start, end).tolist() == best.tolist()
+    assert np.allclose(packed_posteriors(packed, packing, trans, start, end), marginals, atol=1e-12)
 
 
 def test_a_token_row_does_not_depend_on_the_tokens_computed_with_it(both):

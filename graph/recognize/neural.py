@@ -5,7 +5,10 @@ holds the network weights and its vocabularies; its discrete inputs are the
 CRF's word features (:func:`graph.recognize.crf_features.token_features`),
 so it reads the same lexicon, cluster and gazetteer files. It tags
 raw tokens like :class:`graph.recognize.crf.CrfRecognizer` and is the
-default statistical recogniser. Torch runs on one thread at tag time.
+default statistical recogniser. Tagging runs the network in numpy on one
+thread (:mod:`graph.recognize.neural_inference`, weights read without
+torch); training and :meth:`NeuralRecognizer.from_network` run the torch
+module (:mod:`graph.recognize.neural_model`).
 """
 
 from __future__ import annotations

@@ -26,15 +26,17 @@ bits of float32; the tests check tags and marginals against the torch module.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import lru_cache
 from itertools import repeat
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Mapping
 
 import numpy as np
 
-__all__ = ["Network", "ProjectionCache", "Packing", "run_lstm", "emissions", "decode"]
+from graph.recognize.packing import Packing, inverse, posteriors, viterbi
+from graph.recognize.projection_cache import ProjectionCache
+
+__all__ = ["Network", "Tagger", "run_lstm", "emissions", "decode"]
 
 _GATES = 4
 _VECTOR_ROWS = 2
@@ -134,96 +136,6 @@ class Network:
         return self.project(vectors, bias=False)
 
 
-class ProjectionCache:
-    """Per token string, its projection row and a value kept with it (the tagger keeps the word's
-    clitic variants); the least recently used rows are reused when full.
-
-    A row is held in ``parts`` equal parts, ``table[part, slot]`` (the tagger's two
-    directions), so that each part of many rows is gathered from one contiguous array.
-
-    >>> cache = ProjectionCache(2, 4, parts=2)
-    >>> slots, kept = cache.lookup(["a", "b", "a"], lambda new: (np.array([[ord(t)] * 4 for t in new], np.float32), new))
-    >>> cache.table[1, slots, 0].tolist(), kept, cache.hits, cache.misses
-    ([97.0, 98.0, 97.0], ('a', 'b', 'a'), 1, 2)
-    """
-
-    def __init__(self, capacity: int, width: int, parts: int = 1):
-        self.capacity = capacity
-        self.table = np.empty((parts, capacity, width // parts), dtype=np.float32)
-        self._entry: OrderedDict[str, tuple[int, object]] = OrderedDict()
-        self.hits = self.misses = 0
-
-    def clear(self) -> None:
-        self._entry.clear()
-        self.hits = self.misses = 0
-
-    def lookup(self, tokens: list[str], compute: Callable[[list[str]], tuple[np.ndarray, list]]) -> tuple[np.ndarray, tuple]:
-        """Per token, its row of ``table`` and its kept value. ``compute`` gives the rows and
-        values of the new distinct tokens; the table grows when one call has more distinct
-        tokens than it holds."""
-        distinct = dict.fromkeys(tokens)
-        if len(distinct) > self.capacity:
-            self._grow(len(distinct))
-        new = []
-        recent = self._entry.move_to_end
-        for token in distinct:  # held rows become the most recent: none of them is reused below
-            try:
-                recent(token)
-            except KeyError:
-                new.append(token)
-        if new:
-            self._keep(new, *compute(new))
-        self.hits, self.misses = self.hits + len(tokens) - len(new), self.misses + len(new)
-        slots, kept = zip(*map(self._entry.__getitem__, tokens))
-        return np.array(slots, dtype=np.int64), kept
-
-    def _keep(self, tokens: list[str], rows: np.ndarray, values) -> None:
-        entry = self._entry
-        for token, row, value in zip(tokens, rows, values):
-            s = len(entry) if len(entry) < self.capacity else entry.popitem(last=False)[1][0]
-            entry[token] = (s, value)
-            self.table[:, s] = row.reshape(len(self.table), -1)
-
-    def _grow(self, capacity: int) -> None:
-        table = np.empty((len(self.table), capacity, self.table.shape[2]), dtype=np.float32)
-        table[:, :self.capacity] = self.table
-        self.table, self.capacity = table, capacity
-
-
-@dataclass(frozen=True, eq=False)
-class Packing:
-    """Sentences packed by length, longest first: step ``t`` holds rows ``offsets[t]:offsets[t] + active[t]``.
-
-    ``forward[p]`` is the token (index into the concatenated sentences) that
-    packed row ``p`` reads in the forward direction, ``backward[p]`` in the
-    backward one (each sentence reversed within its length).
-
-    >>> p = Packing.of([2, 3])
-    >>> p.active.tolist(), p.forward.tolist(), p.backward.tolist()
-    ([2, 2, 1], [2, 0, 3, 1, 4], [4, 1, 3, 0, 2])
-    """
-
-    lengths: np.ndarray   # per packed sentence, descending
-    active: np.ndarray    # per step, sentences still running
-    offsets: np.ndarray   # per step, first packed row
-    forward: np.ndarray   # per packed row, token read going forward
-    backward: np.ndarray  # per packed row, token read going backward
-    mirror: np.ndarray    # per packed row, the row whose backward step reads its forward token
-
-    @classmethod
-    def of(cls, lengths: list[int]) -> "Packing":
-        sizes = np.asarray(lengths, dtype=np.int64)
-        order = np.argsort(-sizes, kind="stable")
-        first = (np.cumsum(sizes) - sizes)[order]
-        sizes = sizes[order]
-        active = (sizes[None, :] > np.arange(sizes[0])[:, None]).sum(axis=1)
-        offsets = np.concatenate([[0], np.cumsum(active)[:-1]])
-        step = np.repeat(np.arange(len(active)), active)
-        row = np.arange(len(step)) - offsets[step]
-        forward, backward = first[row] + step, first[row] + sizes[row] - 1 - step
-        return cls(sizes, active, offsets, forward, backward, _inverse(backward)[forward])
-
-
 def run_lstm(network: Network, inputs: np.ndarray, packing: Packing) -> np.ndarray:
     """Hidden states ``[2, rows, hidden]`` (forward, backward) of the packed gate inputs ``[2, rows, 4 * hidden]``."""
     hidden = network.w_hh.shape[1]
@@ -282,78 +194,14 @@ def emissions(network: Network, states: np.ndarray, packing: Packing) -> np.ndar
     return (states[0] @ network.w_out[0] + back + network.b_out).astype(np.float64)
 
 
-def _inverse(permutation: np.ndarray) -> np.ndarray:
-    inverse = np.empty_like(permutation)
-    inverse[permutation] = np.arange(len(permutation))
-    return inverse
-
-
 def decode(network: Network, scores: np.ndarray, packing: Packing,
            marginals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Best tag per packed row, and its marginal probability (or None)."""
-    best = _viterbi(scores, packing, network.trans, network.start, network.end)
+    best = viterbi(scores, packing, network.trans, network.start, network.end)
     if not marginals:
         return best, None
-    probs = _posteriors(scores, packing, network.trans, network.start, network.end)
+    probs = posteriors(scores, packing, network.trans, network.start, network.end)
     return best, probs[np.arange(len(best)), best]
-
-
-def _viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
-    """:func:`graph.recognize.neural_model.viterbi` over the packed rows (same sums, same ties)."""
-    offsets, active = packing.offsets.tolist(), packing.active.tolist()
-    batch, tags = active[0], scores.shape[1]
-    best = start + scores[:batch]
-    pointers = np.zeros((len(scores), tags), dtype=np.int64)
-    buffer = np.empty((batch, tags, tags))
-    for a, k in zip(offsets[1:], active[1:]):
-        total = np.add(best[:k, :, None], trans, out=buffer[:k])
-        total.argmax(axis=1, out=pointers[a:a + k])
-        np.maximum.reduce(total, axis=1, out=best[:k])
-        best[:k] += scores[a:a + k]
-    last = (best + end).argmax(axis=1)
-    path = np.empty(len(scores), dtype=np.int64)
-    current = np.empty(batch, dtype=np.int64)
-    rows = np.arange(batch)
-    ending = active[1:] + [0]
-    for a, k, k_next in reversed(list(zip(offsets, active, ending))):
-        if k_next < k:
-            current[k_next:k] = last[k_next:k]
-        path[a:a + k] = current[:k]
-        if a:
-            current[:k] = pointers[a + rows[:k], current[:k]]
-    return path
-
-
-def _posteriors(scores, packing: Packing, trans, start, end) -> np.ndarray:
-    """Marginal probability of each tag at each packed row (forward-backward, rescaled each step).
-
-    The backward pass runs on each sentence reversed, as the backward LSTM
-    does, so both passes share the packing's steps and run as one stacked
-    recursion ``x_t = (x_{t-1} @ M) * w_t`` (``M`` the transitions,
-    transposed going backward). Backward, ``x`` includes the token's own
-    emission; ``beta`` is the product before it.
-    """
-    offsets, active = packing.offsets.tolist(), packing.active.tolist()
-    batch = active[0]
-    weight = np.exp(scores - np.maximum.reduce(scores, axis=1, keepdims=True))
-    forward_t = np.exp(trans - trans.max())
-    matrices = np.stack([forward_t, forward_t.T])
-    weights = np.stack([weight, weight[_inverse(packing.mirror)]])
-    first = np.stack([np.exp(start - start.max()), np.exp(end - end.max())])
-    x = np.empty((2, *scores.shape))
-    x[:, :batch] = first[:, None] * weights[:, :batch]
-    x[:, :batch] /= np.add.reduce(x[:, :batch], axis=2, keepdims=True)
-    for p, a, k in zip(offsets, offsets[1:], active[1:]):
-        step = x[:, a:a + k]
-        np.matmul(x[:, p:p + k], matrices, out=step)
-        step *= weights[:, a:a + k]
-        step /= np.add.reduce(step, axis=2, keepdims=True)
-    beta = np.empty_like(scores)
-    beta[:batch] = first[1]
-    previous = np.arange(batch, len(scores)) - np.repeat(packing.active[:-1], packing.active[1:])
-    beta[batch:] = x[1, previous] @ matrices[1]
-    probs = x[0] * beta[packing.mirror]
-    return probs / np.add.reduce(probs, axis=1, keepdims=True)
 
 
 @lru_cache(maxsize=4)
@@ -414,7 +262,7 @@ class Tagger:
             inputs = self._inputs(self.cache.table, slots, phrases, packing)
             states = run_lstm(self.network, inputs, packing)
             best, probs = decode(self.network, emissions(self.network, states, packing), packing, marginals)
-        order = _inverse(packing.forward)
+        order = inverse(packing.forward)
         best, probs = best[order], (probs[order] if marginals else None)
         forms = [v[0] for v in variants]
         return [(best[a:b], probs[a:b] if marginals else None, tuple(forms[a:b])) for a, b in zip(bounds, bounds[1:])]
@@ -444,7 +292,7 @@ class Tagger:
                 continue
             added = self._phrase_rows[tagged[at]]
             for direction, reads in enumerate((packing.forward, packing.backward)):
-                inputs[direction, _inverse(reads)[at]] += added[:, direction * half:(direction + 1) * half]
+                inputs[direction, inverse(reads)[at]] += added[:, direction * half:(direction + 1) * half]
         return inputs
 
 
