@@ -15,7 +15,7 @@ feature cache, then again warm, and prints tokens per second for each.
 ``--text all`` tags the whole ANERcorp file instead (125,102 tokens, cold
 then warm): closer to a build, where each new word's features are computed
 once and then reused. The
-neural model (torch on one thread) is timed twice: batched
+neural model (numpy on one thread) is timed twice: batched
 (``tag_sentences``, as ``ner`` and ``ner-eval`` use it) and one sentence at a
 time (``tag_tokens``). Tokens per CPU second are printed too: on a shared
 machine they move less than wall-clock figures. Not a timed test.
