@@ -76,12 +76,9 @@ def _choose(nearby: list[tuple[tuple[str, ...], str, float]]) -> list[tuple[tupl
 
 def _retag(key: tuple[str, ...], tags: list[str], probs: list[float], names) -> Tagged:
     n = len(key)
-    starts: dict[str, list[int]] = defaultdict(list)
-    for a, word in enumerate(key):
-        starts[word].append(a)
     for name, kind, confidence in names:
         size = len(name)
-        for a in starts.get(name[0], ()):
+        for a in _positions(key, name[0]):
             if a + size > n or key[a:a + size] != name or any(t != "O" for t in tags[a:a + size]):
                 continue
             if a + size < n and tags[a + size].startswith("I-"):
@@ -89,3 +86,12 @@ def _retag(key: tuple[str, ...], tags: list[str], probs: list[float], names) -> 
             tags[a:a + size] = [f"B-{kind}"] + [f"I-{kind}"] * (size - 1)
             probs[a:a + size] = [confidence] * size
     return tags, probs
+
+
+def _positions(key: tuple[str, ...], word: str) -> list[int]:
+    """Where ``word`` occurs in ``key`` (the sentence is scanned in C, not word by word in Python)."""
+    found, at = [], -1
+    for _ in range(key.count(word)):
+        at = key.index(word, at + 1)
+        found.append(at)
+    return found

@@ -298,9 +298,10 @@ class Tagger:
 
 @lru_cache(maxsize=1)
 def _blas_controller():
+    """numpy's BLAS (and any other loaded by the first tagging): looking them up takes milliseconds."""
     from threadpoolctl import ThreadpoolController
 
-    return ThreadpoolController()
+    return ThreadpoolController().select(user_api="blas")
 
 
 def _one_thread():
