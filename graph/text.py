@@ -113,18 +113,32 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+@lru_cache(maxsize=1 << 18)
 def clitic_variants(norm: str) -> tuple[str, ...]:
     """Forms of a normalised word with proclitics removed, least stripped first.
 
     The definite article is restored after a preposition ("للامم" also reads
-    "الامم"), so gazetteer entries written with "ال" still match.
+    "الامم"), so gazetteer entries written with "ال" still match. Memoised
+    by word: every recogniser and relation rule asks for every token's forms.
 
     >>> clitic_variants("للامم")
     ('للامم', 'الامم', 'امم')
     >>> clitic_variants("وفيسبوك")
     ('وفيسبوك', 'فيسبوك')
     """
-    return _clitic_variants(norm)
+    match = _PROCLITIC.match(norm)
+    if not match or not match.group():
+        return (norm,)
+    conj, lil, prep, art, al = match.group("conj", "lil", "prep", "art", "al")
+    rest = norm[match.end():]
+    forms = [norm]
+    if conj:
+        forms.append(norm[1:])
+    if lil or (prep and art):
+        forms.append("ال" + rest)
+    if prep or lil or art or al:
+        forms.append(rest)
+    return (norm, *dict.fromkeys(f for f in forms[1:] if len(f) >= _MIN_STEM and f != norm))
 
 
 def strip_proclitics(norm: str) -> tuple[str, str]:
@@ -133,7 +147,7 @@ def strip_proclitics(norm: str) -> tuple[str, str]:
     >>> strip_proclitics("بمومباي")
     ('ب', 'مومباي')
     """
-    variants = _clitic_variants(norm)
+    variants = clitic_variants(norm)
     stem = variants[-1]
     return (norm[: len(norm) - len(stem)] if norm.endswith(stem) else norm[:1]), stem
 
@@ -157,14 +171,23 @@ def stem_offset(surface: str, variant: str) -> int:
 
 def analyze_text(article: Article) -> Document:
     """Sentences and tokens of an article, offsets into ``article.text``."""
-    sentences = tuple(split_sentences(article.text))
+    text = article.text
+    sentences = tuple(split_sentences(text))
     tokens = []
     for sentence in sentences:
-        for start, end, surface in tokenize(article.text, sentence.start, sentence.end):
-            norm = normalize_text(surface) or surface
-            proclitics, stem = strip_proclitics(norm)
-            tokens.append(Token(start, end, surface, norm, stem, proclitics, sentence.index))
+        index = sentence.index
+        for match in _TOKEN.finditer(text, sentence.start, sentence.end):
+            surface = match.group()
+            tokens.append(Token(match.start(), match.end(), surface, *_token_forms(surface), index))
     return Document(article, sentences, tuple(tokens))
+
+
+@lru_cache(maxsize=1 << 18)
+def _token_forms(surface: str) -> tuple[str, str, str]:
+    """``(norm, stem, proclitics)`` of a written word, memoised: a text repeats its words."""
+    norm = normalize_text(surface) or surface
+    proclitics, stem = strip_proclitics(norm)
+    return norm, stem, proclitics
 
 
 def _append_sentence(sentences: list[Sentence], text: str, begin: int, end: int) -> None:
@@ -174,20 +197,3 @@ def _append_sentence(sentences: list[Sentence], text: str, begin: int, end: int)
         return
     start = begin + (len(chunk) - len(chunk.lstrip()))
     sentences.append(Sentence(len(sentences), start, start + len(stripped), stripped))
-
-
-@lru_cache(maxsize=65536)
-def _clitic_variants(norm: str) -> tuple[str, ...]:
-    match = _PROCLITIC.match(norm)
-    if not match or not match.group():
-        return (norm,)
-    conj, lil, prep, art, al = match.group("conj", "lil", "prep", "art", "al")
-    rest = norm[match.end():]
-    forms = [norm]
-    if conj:
-        forms.append(norm[1:])
-    if lil or (prep and art):
-        forms.append("ال" + rest)
-    if prep or lil or art or al:
-        forms.append(rest)
-    return (norm, *dict.fromkeys(f for f in forms[1:] if len(f) >= _MIN_STEM and f != norm))
