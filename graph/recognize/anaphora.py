@@ -23,7 +23,7 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
     found = []
     tokens = document.tokens
     for index, token in enumerate(tokens):
-        match = _match(tokens, index)
+        match = _match(tokens, index) if _heads(token.norm) else None
         if match is None or any(s < match[0] and token.start < e for s, e in taken):
             continue
         end, kinds, marker = match
@@ -37,8 +37,7 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
 
 def _match(tokens, index):
     """(end offset, kinds, marker) of the generic head starting at ``index``."""
-    heads = [h for v in clitic_variants(tokens[index].norm) for h in _rules_by_first_word().get(v, ())]
-    for head in sorted(set(heads), key=_rule_order):
+    for head in _heads(tokens[index].norm):
         kinds, marker = _rules()[head]
         words = head.split()
         window = tokens[index: index + len(words)]
@@ -60,6 +59,13 @@ def _antecedent(mentions, offset, kinds, marker) -> Mention | None:
         if not marker or any(marker in normalize_text(n) for n in names):
             return mention
     return None
+
+
+@lru_cache(maxsize=1 << 18)
+def _heads(norm: str) -> tuple[str, ...]:
+    """Heads a word may open, proclitics allowed, longest first (memoised by word: most open none)."""
+    heads = {h for v in clitic_variants(norm) for h in _rules_by_first_word().get(v, ())}
+    return tuple(sorted(heads, key=_rule_order))
 
 
 def _rule_order(head: str) -> tuple[int, str]:

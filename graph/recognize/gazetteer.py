@@ -8,6 +8,8 @@ Amman) is settled by its neighbours: in a list of states it is the state.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from graph.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
@@ -27,6 +29,7 @@ class GazetteerRecognizer:
         self.gazetteer = gazetteer or load_gazetteer()
         self.ambiguous = _ambiguous_readings(self.gazetteer)
         self.lengths = _lengths_by_first_word([*self.gazetteer.keys(), *self.ambiguous])
+        self._openings = lru_cache(maxsize=1 << 18)(self._name_openings)
 
     def __call__(self, document: Document) -> list[Mention]:
         mentions = []
@@ -34,7 +37,8 @@ class GazetteerRecognizer:
             tokens = document.sentence_tokens(index)
             position = 0
             while position < len(tokens):
-                found = self._match_at(tokens, position)
+                openings = self._openings(tokens[position].norm)
+                found = self._match_at(tokens, position, openings) if openings else None
                 if found is None:
                     position += 1
                     continue
@@ -43,13 +47,15 @@ class GazetteerRecognizer:
                 position += length
         return mentions
 
-    def _match_at(self, tokens: tuple[Token, ...], position: int):
+    def _name_openings(self, norm: str) -> tuple[tuple[str, frozenset[int]], ...]:
+        """Readings of a word that open a name, with those names' lengths (memoised by word:
+        most words open none, and one lookup rules them out)."""
+        if not norm[:1].isalnum():
+            return ()
+        return tuple((v, self.lengths[v]) for v in _first_word_variants(norm) if v in self.lengths)
+
+    def _match_at(self, tokens: tuple[Token, ...], position: int, variants):
         first = tokens[position]
-        if not first.norm[:1].isalnum():
-            return None
-        variants = [(v, self.lengths[v]) for v in _first_word_variants(first.norm) if v in self.lengths]
-        if not variants:
-            return None
         longest = min(self.gazetteer.max_tokens, len(tokens) - position)
         for length in range(longest, 0, -1):
             rest = [t.norm for t in tokens[position + 1: position + length]]

@@ -24,9 +24,10 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     stop = lexicon_words("stopwords")
     found = []
     for token in document.tokens:
-        if _inside(taken, token.start, token.end):
+        variants = clitic_variants(token.norm)
+        if by_surname.keys().isdisjoint(variants) or _inside(taken, token.start, token.end):
             continue
-        for variant in clitic_variants(token.norm):
+        for variant in variants:
             person = _named_before(by_surname.get(variant, ()), token.start)
             if person and len(variant) >= _MIN_SURNAME and variant not in stop:
                 start = token.start + stem_offset(token.text, variant)
