@@ -99,23 +99,19 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Dat
     >>> (d.value, d.end, d.certainty)
     ('2022-10-28', '2022-10-29', 'relative')
     """
-    plain = text.translate(_EASTERN)
-    found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
+    found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(text.translate(_EASTERN))]
     taken = [(s, e) for s, e, _ in found]
-    words = [(s, e, normalize_text(w)) for s, e, w in tokenize(plain)]
-    i = 0
-    while i < len(words):
-        if any(s <= words[i][0] < e for s, e in taken):
-            i += 1
+    words = [(s, e, _date_word(w)) for s, e, w in tokenize(text)]
+    after = 0
+    for i in [i for i, word in enumerate(words) if _may_start_date(word[2])]:
+        if i < after or any(s <= words[i][0] < e for s, e in taken):
             continue
-        hit = _match_words(words, i, published) if _may_start_date(words[i][2]) else None
+        hit = _match_words(words, i, published)
         if hit is None:
-            i += 1
             continue
-        end_index, value = hit
-        start, end = words[i][0], words[end_index - 1][1]
+        after, value = hit
+        start, end = words[i][0], words[after - 1][1]
         found.append((start, end, _with_text(value, text[start:end])))
-        i = end_index
     return sorted(found)
 
 
@@ -146,6 +142,14 @@ def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
         if day:
             found.append((match.start(), match.end(), DateValue(day.isoformat(), "day", text=match[0])))
     return found
+
+
+@lru_cache(maxsize=1 << 18)
+def _date_word(surface: str) -> str:
+    """A word as the date patterns read it: Eastern digits made ASCII, normalised (memoised:
+    a text repeats its words). Tokens of a text and of its translation are the same spans:
+    each digit is one word character either way."""
+    return normalize_text(surface.translate(_EASTERN))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -60,12 +60,12 @@ def clauses(view: Sentence) -> tuple[Clause, ...]:
 
 def _split(view: Sentence) -> list[Clause]:
     out, start, kind, antecedent = [], 0, "main", None
-    for k in range(len(view.tokens)):
-        if view.covering[k] is not None or cue_role(view.norm(k)) != "boundary":
+    for k, (token, covering) in enumerate(zip(view.tokens, view.covering)):
+        if covering is not None or cue_role(token.norm) != "boundary":
             continue
         if k > start:
             out.append(Clause(start, k, kind, antecedent))
-        norm = view.norm(k)
+        norm = token.norm
         relative = norm in _RELATIVES
         before = view.covering[k - 1] if k else None
         antecedent = before if relative and (is_person(before) or is_institution(before)) else None

@@ -65,11 +65,15 @@ class Sentence:
     derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # worked out once per view
 
     def mention_starts(self) -> dict[int, Mention]:
-        """Token index → mention that begins on that token."""
-        starts: dict[int, Mention] = {}
-        for i, mention in enumerate(self.covering):
-            if mention is not None and (i == 0 or self.covering[i - 1] is not mention):
-                starts[i] = mention
+        """Token index → mention that begins on that token (worked out once per view; do not change it)."""
+        starts = self.derived.get("starts")
+        if starts is None:
+            starts = self.derived["starts"] = {}
+            previous = None
+            for i, mention in enumerate(self.covering):
+                if mention is not None and mention is not previous:
+                    starts[i] = mention
+                previous = mention
         return starts
 
     def mention_end(self, i: int) -> int:
@@ -94,24 +98,25 @@ def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sent
     views = []
     for index in sorted(by_sentence):
         tokens = tuple(by_sentence[index])
-        covering = tuple(_covering(token, ordered, starts, reach) for token in tokens)
-        views.append(Sentence(index, tokens, covering))
+        views.append(Sentence(index, tokens, _covering(tokens, ordered, starts, reach)))
     return views
 
 
-def _covering(token: Token, mentions: list[Mention], starts: list[int], reach: list[int]) -> Mention | None:
-    """The first mention (by start, longest first) overlapping the token.
+def _covering(tokens, mentions: list[Mention], starts: list[int], reach: list[int]) -> tuple[Mention | None, ...]:
+    """For each token, the first mention (by start, longest first) overlapping it.
 
     ``reach[k]`` is the furthest end of ``mentions[:k + 1]``: a token past it
     (most tokens) is covered by none, and nothing is scanned.
     """
-    hi = bisect_left(starts, token.end)
-    if hi == 0 or reach[hi - 1] <= token.start:
-        return None
-    for k in range(max(0, hi - _LOOKBACK), hi):
-        if token.start < mentions[k].end:
-            return mentions[k]
-    return None
+    out = []
+    for token in tokens:
+        hi = bisect_left(starts, token.end)
+        if hi == 0 or reach[hi - 1] <= token.start:
+            out.append(None)
+            continue
+        out.append(next((mentions[k] for k in range(max(0, hi - _LOOKBACK), hi) if token.start < mentions[k].end),
+                        None))
+    return tuple(out)
 
 
 class PhraseIndex:
@@ -129,6 +134,7 @@ class PhraseIndex:
                 self._by_first.setdefault(words[0], []).append((words, row))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
+        self._opens = lru_cache(maxsize=1 << 16)(self._may_open)
 
     @property
     def first_words(self) -> frozenset[str]:
@@ -137,12 +143,19 @@ class PhraseIndex:
     def match(self, sentence: Sentence, i: int, max_end: int | None = None):
         """``(end_index, row, proclitic_stripped)`` of the longest phrase at ``i``, or None."""
         limit = len(sentence.tokens) if max_end is None else max_end
-        for depth, variant in enumerate(clitic_variants(sentence.norm(i)) if i < limit else ()):
+        if not (0 <= i < min(limit, len(sentence.tokens)) and self._opens(sentence.tokens[i].norm)):
+            return None
+        for depth, variant in enumerate(clitic_variants(sentence.tokens[i].norm)):
             for words, row in self._by_first.get(variant, ()):
                 end = i + len(words)
                 if end <= limit and all(_word_matches(sentence.norm(i + k), w) for k, w in enumerate(words[1:], 1)):
                     return end, row, depth > 0
         return None
+
+
+    def _may_open(self, norm: str) -> bool:
+        """Whether a reading of the word opens a phrase (memoised by word: most open none)."""
+        return any(variant in self._by_first for variant in clitic_variants(norm))
 
 
 def _word_matches(norm: str, word: str) -> bool:

@@ -48,6 +48,7 @@ class Trigger:
     series: bool = False
 
 
+@lru_cache(maxsize=1 << 18)
 def trigger_at(norm: str) -> Trigger | None:
     """The trigger a normalised token is, proclitics stripped, or None.
 
@@ -55,6 +56,8 @@ def trigger_at(norm: str) -> Trigger | None:
     <EventKind.MEETING: 'Meeting'>
     >>> trigger_at(normalize_text("مؤتمراً")).kind
     <EventKind.CONFERENCE: 'Conference'>
+
+    Memoised by word: every token of an article is asked.
     """
     table = _triggers()
     for variant in clitic_variants(norm):
@@ -92,9 +95,10 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
     found: list[tuple[Event, Clause]] = []
     subjects: list[tuple[int, Mention | None]] = []  # last named subject, for dropped ones
     for view in views:
-        for clause in clauses(view):
-            for i in range(clause.start, clause.end):
-                trigger = _trigger(view, i, speech)
+        candidates = [i for i, token in enumerate(view.tokens) if trigger_at(token.norm) is not None]
+        for clause in clauses(view) if candidates else ():
+            for i in candidates:
+                trigger = _trigger(view, i, speech) if clause.start <= i < clause.end else None
                 if trigger is None:
                     continue
                 event = _event(document, views, view, clause, i, trigger, speech, dates, subjects, frozenset(exclude))

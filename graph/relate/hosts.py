@@ -68,9 +68,10 @@ def organizers_by_invitation(events: list[Event], views) -> list[Event]:
     """The state or body that invited a participant of the next gathering organised it."""
     out = list(events)
     for view in views:
-        for clause in clauses(view):
-            for j in range(clause.start, clause.end):
-                if view.covering[j] is not None or cue_role(view.norm(j)) != "invite":
+        verbs = [j for j, token in enumerate(view.tokens) if cue_role(token.norm) == "invite"]
+        for clause in clauses(view) if verbs else ():
+            for j in verbs:
+                if not clause.start <= j < clause.end or view.covering[j] is not None:
                     continue
                 inviter, invited = _invitation(view, clause, j)
                 if inviter is None or invited is None:
