@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
-from graph.records import DateValue
+from graph.records import DateValue, Token
 from graph.text import clitic_variants, normalize_text, tokenize
 
 __all__ = ["parse_publication_date", "find_dates", "normalize_date", "MONTHS", "UNKNOWN_DATE"]
 
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
 MONTHS = {
     normalize_text(name): number
     for number, names in enumerate(
@@ -88,10 +91,12 @@ def parse_publication_date(text: str) -> dt.date | None:
     return dates[0][1] if dates else None
 
 
-def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, DateValue]]:
+def find_dates(text: str, published: dt.date | None, tokens: Sequence[Token] | None = None) -> list[tuple[int, int, DateValue]]:
     """Every date expression in ``text`` as ``(start, end, DateValue)``, in order.
 
     Offsets index ``text``; relative dates are resolved against ``published``.
+    ``tokens`` are the text's tokens when they are made already (a
+    :class:`~graph.records.Document`'s: the same spans as :func:`~graph.text.tokenize`).
 
     >>> [d.value for _, _, d in find_dates("عقد الأربعاء", dt.date(2016, 5, 13))]
     ['2016-05-11']
@@ -99,18 +104,20 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Dat
     >>> (d.value, d.end, d.certainty)
     ('2022-10-28', '2022-10-29', 'relative')
     """
-    found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(text.translate(_EASTERN))]
+    plain = text.translate(_EASTERN) if _EASTERN_DIGIT.search(text) else text
+    found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
     taken = [(s, e) for s, e, _ in found]
-    words = [(s, e, _date_word(w)) for s, e, w in tokenize(text)]
+    tokens = [_Span(*t) for t in tokenize(text)] if tokens is None else tokens
+    words = [_date_word(t.text) for t in tokens]
     after = 0
-    for i in [i for i, word in enumerate(words) if _may_start_date(word[2])]:
-        if i < after or any(s <= words[i][0] < e for s, e in taken):
+    for i in [i for i, word in enumerate(words) if _may_start_date(word)]:
+        if i < after or any(s <= tokens[i].start < e for s, e in taken):
             continue
         hit = _match_words(words, i, published)
         if hit is None:
             continue
         after, value = hit
-        start, end = words[i][0], words[after - 1][1]
+        start, end = tokens[i].start, tokens[after - 1].end
         found.append((start, end, _with_text(value, text[start:end])))
     return sorted(found)
 
@@ -142,6 +149,12 @@ def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
         if day:
             found.append((match.start(), match.end(), DateValue(day.isoformat(), "day", text=match[0])))
     return found
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    text: str
 
 
 @lru_cache(maxsize=1 << 18)
@@ -290,7 +303,7 @@ def _month_at(words, j):
     """``(month number, index after the name)`` when a month name starts at ``j``."""
     if j >= len(words):
         return None
-    for index, variant in enumerate(clitic_variants(words[j][2])):
+    for index, variant in enumerate(clitic_variants(words[j])):
         if index and len(variant) < 4:
             continue
         two = f"{variant} {_norm(words, j + 1)}"
@@ -302,7 +315,7 @@ def _month_at(words, j):
 
 
 def _norm(words, i) -> str:
-    return words[i][2] if 0 <= i < len(words) else ""
+    return words[i] if 0 <= i < len(words) else ""
 
 
 def _stem(words, i) -> str:

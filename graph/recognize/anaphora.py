@@ -22,8 +22,8 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in mentions]
     found = []
     tokens = document.tokens
-    for index, token in enumerate(tokens):
-        match = _match(tokens, index) if _heads(token.norm) else None
+    for index in [i for i, token in enumerate(tokens) if _heads(token.norm)]:
+        match, token = _match(tokens, index), tokens[index]
         if match is None or any(s < match[0] and token.start < e for s, e in taken):
             continue
         end, kinds, marker = match

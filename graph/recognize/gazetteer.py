@@ -47,25 +47,31 @@ class GazetteerRecognizer:
                 position += length
         return mentions
 
-    def _name_openings(self, norm: str) -> tuple[tuple[str, frozenset[int]], ...]:
-        """Readings of a word that open a name, with those names' lengths (memoised by word:
-        most words open none, and one lookup rules them out)."""
+    def _name_openings(self, norm: str):
+        """Readings of a word that open a name with those names' lengths, and every such length,
+        longest first (memoised by word: most words open none, and one lookup rules them out)."""
         if not norm[:1].isalnum():
             return ()
-        return tuple((v, self.lengths[v]) for v in _first_word_variants(norm) if v in self.lengths)
+        readings = tuple((v, self.lengths[v]) for v in _first_word_variants(norm) if v in self.lengths)
+        if not readings:
+            return ()
+        return readings, sorted({n for _, lengths in readings for n in lengths}, reverse=True)
 
-    def _match_at(self, tokens: tuple[Token, ...], position: int, variants):
-        first = tokens[position]
+    def _match_at(self, tokens: tuple[Token, ...], position: int, openings):
+        readings, lengths = openings
         longest = min(self.gazetteer.max_tokens, len(tokens) - position)
-        for length in range(longest, 0, -1):
-            rest = [t.norm for t in tokens[position + 1: position + length]]
-            for variant, lengths in variants:
-                if length not in lengths:
+        following = [t.norm for t in tokens[position + 1: position + longest]]
+        for length in lengths:
+            if length > longest:
+                continue
+            rest = following[:length - 1]
+            for variant, variant_lengths in readings:
+                if length not in variant_lengths:
                     continue
                 key = " ".join([variant, *rest])
                 entries = self.gazetteer.lookup(key) + self.ambiguous.get(key, ())
                 if entries:
-                    return length, entries, stem_offset(first.text, variant)
+                    return length, entries, stem_offset(tokens[position].text, variant)
         return None
 
     def _mention(self, document, tokens, position, length, entries, skip) -> Mention:

@@ -20,10 +20,13 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     by_surname: dict[str, list[Mention]] = {}
     for person in persons:
         by_surname.setdefault(normalize_text(person.surface).split()[-1], []).append(person)
+    if not by_surname:
+        return []
     taken = sorted((m.start, m.end) for m in mentions)
     stop = lexicon_words("stopwords")
+    endings = _endings(by_surname)
     found = []
-    for token in document.tokens:
+    for token in [t for t in document.tokens if t.norm.endswith(endings)]:
         variants = clitic_variants(token.norm)
         if by_surname.keys().isdisjoint(variants) or _inside(taken, token.start, token.end):
             continue
@@ -35,6 +38,13 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
                                      Kind.PERSON, token.sentence, "pattern", 0.8, person.key, None))
                 break
     return found
+
+
+def _endings(surnames) -> tuple[str, ...]:
+    """What a word that reads as one of ``surnames`` ends with: every clitic variant of a word
+    is an ending of it, or "ال" and an ending (a restored article). One C-level test per token
+    rules out the words that read as no surname."""
+    return tuple({ending for name in surnames for ending in (name, name[2:] if name.startswith("ال") else name)})
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

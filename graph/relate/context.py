@@ -140,6 +140,10 @@ class PhraseIndex:
     def first_words(self) -> frozenset[str]:
         return frozenset(self._by_first)
 
+    def openings(self, sentence: Sentence) -> list[int]:
+        """Indexes of the tokens a phrase may open on (one memoised lookup a word)."""
+        return [i for i, token in enumerate(sentence.tokens) if self._opens(token.norm)]
+
     def match(self, sentence: Sentence, i: int, max_end: int | None = None):
         """``(end_index, row, proclitic_stripped)`` of the longest phrase at ``i``, or None."""
         limit = len(sentence.tokens) if max_end is None else max_end

@@ -90,7 +90,7 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
     """
     text = document.article.text
     speech = [(s, e) for s, e in find_quotes(text) if len(text[s:e].split()) >= _SPEECH_MIN_WORDS]
-    dates = find_dates(text, document.article.published)
+    dates = find_dates(text, document.article.published, document.tokens or None)
     views = sentence_views(document, mentions) if views is None else views
     found: list[tuple[Event, Clause]] = []
     subjects: list[tuple[int, Mention | None]] = []  # last named subject, for dropped ones
