@@ -14,15 +14,17 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from graph.records import DateValue, Token
-from graph.text import clitic_variants, normalize_text, tokenize
+from graph.text import clitic_variants, normalize_text, positions, tokenize
 
 __all__ = ["parse_publication_date", "find_dates", "normalize_date", "MONTHS", "UNKNOWN_DATE"]
 
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
+_TEXT = attrgetter("text")
 MONTHS = {
     normalize_text(name): number
     for number, names in enumerate(
@@ -108,9 +110,9 @@ def find_dates(text: str, published: dt.date | None, tokens: Sequence[Token] | N
     found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
     taken = [(s, e) for s, e, _ in found]
     tokens = [_Span(*t) for t in tokenize(text)] if tokens is None else tokens
-    words = [_date_word(t.text) for t in tokens]
+    words = list(map(_date_word, map(_TEXT, tokens)))
     after = 0
-    for i in [i for i, word in enumerate(words) if _may_start_date(word)]:
+    for i in positions(_may_start_date, words):
         if i < after or any(s <= tokens[i].start < e for s, e in taken):
             continue
         hit = _match_words(words, i, published)

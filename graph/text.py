@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -23,7 +25,7 @@ from graph.records import Article, Document, Sentence, Token
 
 __all__ = [
     "normalize_text", "tokenize", "split_sentences", "analyze_text",
-    "clitic_variants", "strip_proclitics", "stem_offset", "ARABIC_LETTER",
+    "clitic_variants", "strip_proclitics", "stem_offset", "norms_of", "positions", "ARABIC_LETTER",
 ]
 
 ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
@@ -38,6 +40,7 @@ _SENTENCE_END = re.compile(r"(?:[.!?؟]+[\"»”’)\]]*|\n)\s*")
 _SPACE = re.compile(r"\s+")
 _PROCLITIC = re.compile("^(?P<conj>[وف])?(?:(?P<lil>لل)|(?P<prep>[بكل])(?P<art>ال)?|(?P<al>ال))?")
 _MIN_STEM = 2
+_NORM = attrgetter("norm")
 
 
 def normalize_text(text: str) -> str:
@@ -167,6 +170,23 @@ def stem_offset(surface: str, variant: str) -> int:
         if normalize_text(surface[offset:]) == variant:
             return offset
     return 0
+
+
+def norms_of(tokens) -> list[str]:
+    """The normalised forms of ``tokens``, read without a Python loop."""
+    return list(map(_NORM, tokens))
+
+
+def positions(test, items) -> list[int]:
+    """Indexes of the ``items`` that pass ``test``, tested without a Python loop.
+
+    Stages rule most tokens out by a memoised test of their word; run by
+    ``map`` and ``itertools.compress``, a pass over an article costs little.
+
+    >>> positions(str.isdigit, ["a", "1", "b", "22"])
+    [1, 3]
+    """
+    return list(compress(range(len(items)), map(test, items)))
 
 
 def analyze_text(article: Article) -> Document:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention
-from graph.text import clitic_variants, normalize_text
+from graph.text import clitic_variants, normalize_text, norms_of, positions
 
 __all__ = ["resolve_anaphora"]
 
@@ -22,7 +22,7 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in mentions]
     found = []
     tokens = document.tokens
-    for index in [i for i, token in enumerate(tokens) if _heads(token.norm)]:
+    for index in positions(_heads, norms_of(tokens)):
         match, token = _match(tokens, index), tokens[index]
         if match is None or any(s < match[0] and token.start < e for s, e in taken):
             continue

@@ -13,7 +13,7 @@ from functools import lru_cache
 from graph.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, stem_offset
+from graph.text import clitic_variants, normalize_text, norms_of, positions, stem_offset
 
 __all__ = ["GazetteerRecognizer"]
 
@@ -35,16 +35,15 @@ class GazetteerRecognizer:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
-            position = 0
-            while position < len(tokens):
-                openings = self._openings(tokens[position].norm)
-                found = self._match_at(tokens, position, openings) if openings else None
-                if found is None:
-                    position += 1
+            after = 0
+            for position in positions(self._openings, norms_of(tokens)):
+                if position < after:
                     continue
-                length, entries, skip = found
-                mentions.append(self._mention(document, tokens, position, length, entries, skip))
-                position += length
+                found = self._match_at(tokens, position, self._openings(tokens[position].norm))
+                if found is not None:
+                    length, entries, skip = found
+                    mentions.append(self._mention(document, tokens, position, length, entries, skip))
+                    after = position + length
         return mentions
 
     def _name_openings(self, norm: str):

@@ -19,7 +19,7 @@ from wordfreq import zipf_frequency
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, stem_offset
+from graph.text import clitic_variants, normalize_text, norms_of, stem_offset
 
 __all__ = ["PatternRecognizer", "is_name_like"]
 
@@ -39,7 +39,7 @@ class PatternRecognizer:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
-            words = [_word(token.norm) for token in tokens]
+            words = list(map(_word, norms_of(tokens)))
             mentions += [_mention(document, tokens, s, e, Kind.PERSON, 0.85) for s, e in _persons(tokens, words)]
             for start, end, kind, qualifier in _institutions(tokens, words):
                 mentions.append(_mention(document, tokens, start, end, kind, 0.75, qualifier))

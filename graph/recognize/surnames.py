@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import bisect
+from itertools import compress, repeat
 
 from graph.lexicon import lexicon_words
 from graph.records import Document, Kind, Mention
-from graph.text import clitic_variants, normalize_text, stem_offset
+from graph.text import clitic_variants, normalize_text, norms_of, stem_offset
 
 __all__ = ["find_surnames"]
 
@@ -26,7 +27,7 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     stop = lexicon_words("stopwords")
     endings = _endings(by_surname)
     found = []
-    for token in [t for t in document.tokens if t.norm.endswith(endings)]:
+    for token in compress(document.tokens, map(str.endswith, norms_of(document.tokens), repeat(endings))):
         variants = clitic_variants(token.norm)
         if by_surname.keys().isdisjoint(variants) or _inside(taken, token.start, token.end):
             continue

@@ -11,10 +11,10 @@ from functools import lru_cache
 from graph.lexicon import read_lexicon
 from graph.records import Kind, Mention, ParticipantRole, Participation
 from graph.relate.context import PUNCT, Sentence, is_institution, is_person, is_place
-from graph.text import clitic_variants, normalize_text
+from graph.text import clitic_variants, normalize_text, positions
 
 __all__ = ["Clause", "clauses", "cued_attendees", "participants", "place_of", "places_of", "subject_after",
-           "cue_role"]
+           "cue_role", "cue_roles"]
 
 _SUBJECT_GLUE = frozenset(normalize_text(w) for w in (
     "مجلة", "صحيفة", "وكالة", "شركة", "موقع", "قناة", "أيضا", "كذلك", "بدوره", "بدورها", "بدورهم"))
@@ -60,12 +60,12 @@ def clauses(view: Sentence) -> tuple[Clause, ...]:
 
 def _split(view: Sentence) -> list[Clause]:
     out, start, kind, antecedent = [], 0, "main", None
-    for k, (token, covering) in enumerate(zip(view.tokens, view.covering)):
-        if covering is not None or cue_role(token.norm) != "boundary":
+    for k in positions("boundary".__eq__, cue_roles(view)):
+        if view.covering[k] is not None:
             continue
         if k > start:
             out.append(Clause(start, k, kind, antecedent))
-        norm = token.norm
+        norm = view.tokens[k].norm
         relative = norm in _RELATIVES
         before = view.covering[k - 1] if k else None
         antecedent = before if relative and (is_person(before) or is_institution(before)) else None
@@ -76,7 +76,15 @@ def _split(view: Sentence) -> list[Clause]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+def cue_roles(view: Sentence) -> list[str]:
+    """:func:`cue_role` of every token of a view (worked out once per view)."""
+    roles = view.derived.get("cue_roles")
+    if roles is None:
+        roles = view.derived["cue_roles"] = list(map(cue_role, view.norms))
+    return roles
+
+
+@lru_cache(maxsize=1 << 18)
 def cue_role(norm: str) -> str:
     """The cue class of a normalised word, or ``""`` (cached: every clause split asks for every word).
 

@@ -10,17 +10,19 @@ from collections.abc import Sequence
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, groupby
+from operator import attrgetter
 
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text
+from graph.text import clitic_variants, normalize_text, norms_of, positions
 
 __all__ = [
     "strip_to", "Sentence", "sentence_views", "PhraseIndex", "phrase_index", "is_person", "is_institution",
     "is_place", "PUNCT", "QUOTE_OPEN", "QUOTE_CLOSE",
 ]
 
+_SENTENCE = attrgetter("sentence")
 _LOOKBACK = 64  # mentions starting before a token that may still cover it
 PUNCT = frozenset("،,.:؛;!?؟()[]")
 QUOTE_OPEN = {"«": "»", "“": "”", "”": "”", '"': '"', "„": "“"}
@@ -86,12 +88,20 @@ class Sentence:
     def norm(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
 
+    @property
+    def norms(self) -> list[str]:
+        """The tokens' normalised forms (worked out once per view; do not change them)."""
+        norms = self.derived.get("norms")
+        if norms is None:
+            norms = self.derived["norms"] = norms_of(self.tokens)
+        return norms
+
 
 def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sentence]:
     """One :class:`Sentence` per document sentence, mentions laid on tokens."""
     by_sentence: dict[int, list[Token]] = {s.index: [] for s in document.sentences}
-    for token in document.tokens:
-        by_sentence.setdefault(token.sentence, []).append(token)
+    for index, tokens in groupby(document.tokens, _SENTENCE):
+        by_sentence.setdefault(index, []).extend(tokens)
     ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
     starts = [m.start for m in ordered]
     reach = list(accumulate((m.end for m in ordered), max))
@@ -108,6 +118,8 @@ def _covering(tokens, mentions: list[Mention], starts: list[int], reach: list[in
     ``reach[k]`` is the furthest end of ``mentions[:k + 1]``: a token past it
     (most tokens) is covered by none, and nothing is scanned.
     """
+    if not tokens or _clear(tokens[0].start, tokens[-1].end, starts, reach):
+        return (None,) * len(tokens)
     out = []
     for token in tokens:
         hi = bisect_left(starts, token.end)
@@ -117,6 +129,13 @@ def _covering(tokens, mentions: list[Mention], starts: list[int], reach: list[in
         out.append(next((mentions[k] for k in range(max(0, hi - _LOOKBACK), hi) if token.start < mentions[k].end),
                         None))
     return tuple(out)
+
+
+def _clear(start: int, end: int, starts: list[int], reach: list[int]) -> bool:
+    """No mention overlaps [start, end): a sentence without mentions is settled at once
+    (its tokens are in text order, so the first starts and the last ends it)."""
+    hi = bisect_left(starts, end)
+    return hi == 0 or reach[hi - 1] <= start
 
 
 class PhraseIndex:
@@ -142,7 +161,7 @@ class PhraseIndex:
 
     def openings(self, sentence: Sentence) -> list[int]:
         """Indexes of the tokens a phrase may open on (one memoised lookup a word)."""
-        return [i for i, token in enumerate(sentence.tokens) if self._opens(token.norm)]
+        return positions(self._opens, sentence.norms)
 
     def match(self, sentence: Sentence, i: int, max_end: int | None = None):
         """``(end_index, row, proclitic_stripped)`` of the longest phrase at ``i``, or None."""

@@ -27,7 +27,7 @@ from graph.relate.discourse import (
 )
 from graph.relate.hosts import attach_relative_clauses, organizers_by_invitation, tour_stops
 from graph.relate.quotes import find_quotes, quotation_after
-from graph.text import clitic_variants, normalize_text
+from graph.text import clitic_variants, normalize_text, positions
 
 __all__ = ["find_events", "Trigger", "trigger_at", "is_series"]
 
@@ -95,7 +95,7 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
     found: list[tuple[Event, Clause]] = []
     subjects: list[tuple[int, Mention | None]] = []  # last named subject, for dropped ones
     for view in views:
-        candidates = [i for i, token in enumerate(view.tokens) if trigger_at(token.norm) is not None]
+        candidates = positions(trigger_at, view.norms)
         for clause in clauses(view) if candidates else ():
             for i in candidates:
                 trigger = _trigger(view, i, speech) if clause.start <= i < clause.end else None
