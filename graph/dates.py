@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
 from graph.records import DateValue, Token
-from graph.text import clitic_variants, normalize_text, positions, tokenize
+from graph.text import WordMemo, clitic_variants, normalize_text, positions, tokenize
 
 __all__ = ["parse_publication_date", "find_dates", "normalize_date", "MONTHS", "UNKNOWN_DATE"]
 
@@ -110,9 +109,9 @@ def find_dates(text: str, published: dt.date | None, tokens: Sequence[Token] | N
     found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
     taken = [(s, e) for s, e, _ in found]
     tokens = [_Span(*t) for t in tokenize(text)] if tokens is None else tokens
-    words = list(map(_date_word, map(_TEXT, tokens)))
+    words = list(map(_DATE_WORDS.__getitem__, map(_TEXT, tokens)))
     after = 0
-    for i in positions(_may_start_date, words):
+    for i in positions(_MAY_START_DATE.__getitem__, words):
         if i < after or any(s <= tokens[i].start < e for s, e in taken):
             continue
         hit = _match_words(words, i, published)
@@ -159,7 +158,6 @@ class _Span(NamedTuple):
     text: str
 
 
-@lru_cache(maxsize=1 << 18)
 def _date_word(surface: str) -> str:
     """A word as the date patterns read it: Eastern digits made ASCII, normalised (memoised:
     a text repeats its words). Tokens of a text and of its translation are the same spans:
@@ -167,11 +165,14 @@ def _date_word(surface: str) -> str:
     return normalize_text(surface.translate(_EASTERN))
 
 
-@lru_cache(maxsize=1 << 16)
 def _may_start_date(norm: str) -> bool:
     """False for a word no date pattern can start with (most words): it holds no digit
     and no proclitic form of it is a month, weekday or date cue word."""
     return any(ch.isdigit() for ch in norm) or any(v in _STARTERS for v in clitic_variants(norm))
+
+
+_DATE_WORDS = WordMemo(_date_word)
+_MAY_START_DATE = WordMemo(_may_start_date)
 
 
 def _match_words(words, i, published):

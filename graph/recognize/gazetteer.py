@@ -8,12 +8,10 @@ Amman) is settled by its neighbours: in a list of states it is the state.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from graph.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, norms_of, positions, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
 __all__ = ["GazetteerRecognizer"]
 
@@ -29,17 +27,17 @@ class GazetteerRecognizer:
         self.gazetteer = gazetteer or load_gazetteer()
         self.ambiguous = _ambiguous_readings(self.gazetteer)
         self.lengths = _lengths_by_first_word([*self.gazetteer.keys(), *self.ambiguous])
-        self._openings = lru_cache(maxsize=1 << 18)(self._name_openings)
+        self._openings = WordMemo(self._name_openings)
 
     def __call__(self, document: Document) -> list[Mention]:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
             after = 0
-            for position in positions(self._openings, norms_of(tokens)):
+            for position in positions(self._openings.__getitem__, norms_of(tokens)):
                 if position < after:
                     continue
-                found = self._match_at(tokens, position, self._openings(tokens[position].norm))
+                found = self._match_at(tokens, position, self._openings[tokens[position].norm])
                 if found is not None:
                     length, entries, skip = found
                     mentions.append(self._mention(document, tokens, position, length, entries, skip))

@@ -19,7 +19,7 @@ from wordfreq import zipf_frequency
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, norms_of, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, stem_offset
 
 __all__ = ["PatternRecognizer", "is_name_like"]
 
@@ -39,7 +39,7 @@ class PatternRecognizer:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
-            words = list(map(_word, norms_of(tokens)))
+            words = list(map(_WORDS.__getitem__, norms_of(tokens)))
             mentions += [_mention(document, tokens, s, e, Kind.PERSON, 0.85) for s, e in _persons(tokens, words)]
             for start, end, kind, qualifier in _institutions(tokens, words):
                 mentions.append(_mention(document, tokens, start, end, kind, 0.75, qualifier))
@@ -55,7 +55,7 @@ def is_name_like(token: Token) -> bool:
     >>> is_name_like(Token(0, 2, "في", "في", "في", "", 0))
     False
     """
-    return _word(token.norm).name_like
+    return _WORDS[token.norm].name_like
 
 
 class _Word(NamedTuple):
@@ -70,9 +70,9 @@ class _Word(NamedTuple):
     org_head: str | None  # the kind an institution head noun gives
 
 
-@lru_cache(maxsize=1 << 18)
 def _word(norm: str) -> _Word:
-    """The patterns' view of a word, worked out once per word: every sentence asks it of every token."""
+    """The patterns' view of a word, worked out once per word (:data:`_WORDS`): every sentence asks
+    it of every token."""
     variants = clitic_variants(norm)
     arabic = _is_arabic(norm)
     stopword = any(v in _stopwords() for v in variants)
@@ -82,6 +82,9 @@ def _word(norm: str) -> _Word:
     given = not stopword and any(v in _given_names() for v in variants)
     speech = any(v in _speech_verbs() for v in variants)
     return _Word(arabic, stopword, title, name_like, given, speech, _org_head(variants))
+
+
+_WORDS = WordMemo(_word)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -158,7 +161,7 @@ def _after_speech_verb(tokens, words, position) -> int | None:
 
 
 def _rare_name_word(norm: str) -> bool:
-    if not _word(norm).name_like or _zipf(norm) >= _SPEAKER_RARE:
+    if not _WORDS[norm].name_like or _zipf(norm) >= _SPEAKER_RARE:
         return False
     for suffix in ("ون", "ين", "ها", "هم", "ه"):
         if norm.endswith(suffix) and _zipf(norm[:-len(suffix)]) >= _SPEAKER_RARE:

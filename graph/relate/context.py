@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, norms_of, positions
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions
 
 __all__ = [
     "strip_to", "Sentence", "sentence_views", "PhraseIndex", "phrase_index", "is_person", "is_institution",
@@ -153,7 +153,7 @@ class PhraseIndex:
                 self._by_first.setdefault(words[0], []).append((words, row))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
-        self._opens = lru_cache(maxsize=1 << 16)(self._may_open)
+        self._opens = WordMemo(self._may_open)
 
     @property
     def first_words(self) -> frozenset[str]:
@@ -161,12 +161,12 @@ class PhraseIndex:
 
     def openings(self, sentence: Sentence) -> list[int]:
         """Indexes of the tokens a phrase may open on (one memoised lookup a word)."""
-        return positions(self._opens, sentence.norms)
+        return positions(self._opens.__getitem__, sentence.norms)
 
     def match(self, sentence: Sentence, i: int, max_end: int | None = None):
         """``(end_index, row, proclitic_stripped)`` of the longest phrase at ``i``, or None."""
         limit = len(sentence.tokens) if max_end is None else max_end
-        if not (0 <= i < min(limit, len(sentence.tokens)) and self._opens(sentence.tokens[i].norm)):
+        if not (0 <= i < min(limit, len(sentence.tokens)) and self._opens[sentence.tokens[i].norm]):
             return None
         for depth, variant in enumerate(clitic_variants(sentence.tokens[i].norm)):
             for words, row in self._by_first.get(variant, ()):

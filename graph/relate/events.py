@@ -27,7 +27,7 @@ from graph.relate.discourse import (
 )
 from graph.relate.hosts import attach_relative_clauses, organizers_by_invitation, tour_stops
 from graph.relate.quotes import find_quotes, quotation_after
-from graph.text import clitic_variants, normalize_text, positions
+from graph.text import WordMemo, clitic_variants, normalize_text, positions
 
 __all__ = ["find_events", "Trigger", "trigger_at", "is_series"]
 
@@ -48,7 +48,6 @@ class Trigger:
     series: bool = False
 
 
-@lru_cache(maxsize=1 << 18)
 def trigger_at(norm: str) -> Trigger | None:
     """The trigger a normalised token is, proclitics stripped, or None.
 
@@ -59,11 +58,18 @@ def trigger_at(norm: str) -> Trigger | None:
 
     Memoised by word: every token of an article is asked.
     """
+    return _TRIGGER_AT[norm]
+
+
+def _trigger_at(norm: str) -> Trigger | None:
     table = _triggers()
     for variant in clitic_variants(norm):
         if variant in table:
             return table[variant]
     return None
+
+
+_TRIGGER_AT = WordMemo(_trigger_at)
 
 
 def is_series(word: str) -> bool:
@@ -95,7 +101,7 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
     found: list[tuple[Event, Clause]] = []
     subjects: list[tuple[int, Mention | None]] = []  # last named subject, for dropped ones
     for view in views:
-        candidates = positions(trigger_at, view.norms)
+        candidates = positions(_TRIGGER_AT.__getitem__, view.norms)
         for clause in clauses(view) if candidates else ():
             for i in candidates:
                 trigger = _trigger(view, i, speech) if clause.start <= i < clause.end else None
