@@ -27,6 +27,7 @@ class GazetteerRecognizer:
         self.gazetteer = gazetteer or load_gazetteer()
         self.ambiguous = _ambiguous_readings(self.gazetteer)
         self.lengths = _lengths_by_first_word([*self.gazetteer.keys(), *self.ambiguous])
+        self.seconds = _second_words([*self.gazetteer.keys(), *self.ambiguous])
         self._openings = WordMemo(self._name_openings)
 
     def __call__(self, document: Document) -> list[Mention]:
@@ -63,7 +64,7 @@ class GazetteerRecognizer:
                 continue
             rest = following[:length - 1]
             for variant, variant_lengths in readings:
-                if length not in variant_lengths:
+                if length not in variant_lengths or rest and rest[0] not in self.seconds[variant]:
                     continue
                 key = " ".join([variant, *rest])
                 entries = self.gazetteer.lookup(key) + self.ambiguous.get(key, ())
@@ -129,6 +130,16 @@ def _lengths_by_first_word(keys) -> dict[str, frozenset[int]]:
         words = key.split(" ")
         lengths.setdefault(words[0], set()).add(len(words))
     return {word: frozenset(found) for word, found in lengths.items()}
+
+
+def _second_words(keys) -> dict[str, frozenset[str]]:
+    """First word of each name → the second words of names starting with it: common words open
+    long names ("علي"، "ان"), and the word after them rules most out before any key is joined."""
+    seconds: dict[str, set[str]] = {}
+    for key in keys:
+        words = key.split(" ")
+        seconds.setdefault(words[0], set()).update(words[1:2])
+    return {word: frozenset(found) for word, found in seconds.items()}
 
 
 def _ambiguous_readings(gazetteer: Gazetteer) -> dict[str, tuple[GazetteerEntry, ...]]:

@@ -12,6 +12,7 @@ following state name says which (وزارة الخارجية الكويتية).
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from wordfreq import zipf_frequency
@@ -19,7 +20,7 @@ from wordfreq import zipf_frequency
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
 __all__ = ["PatternRecognizer", "is_name_like"]
 
@@ -68,6 +69,7 @@ class _Word(NamedTuple):
     given: bool  # a given name (proclitics allowed) that is no stopword
     speech: bool  # a reporting verb (proclitics allowed)
     org_head: str | None  # the kind an institution head noun gives
+    lead: bool  # a reporting verb, a title or a comma: a name may follow
 
 
 def _word(norm: str) -> _Word:
@@ -81,10 +83,12 @@ def _word(norm: str) -> _Word:
                  and not any(e.kind.coarse != "PERS" for e in load_gazetteer().lookup(norm)))
     given = not stopword and any(v in _given_names() for v in variants)
     speech = any(v in _speech_verbs() for v in variants)
-    return _Word(arabic, stopword, title, name_like, given, speech, _org_head(variants))
+    lead = speech or title or norm in ("،", ",")
+    return _Word(arabic, stopword, title, name_like, given, speech, _org_head(variants), lead)
 
 
 _WORDS = WordMemo(_word)
+_GIVEN, _LEAD, _ORG_HEAD = attrgetter("given"), attrgetter("lead"), attrgetter("org_head")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -94,20 +98,25 @@ def _zipf(norm: str) -> float:
 
 def _persons(tokens: tuple[Token, ...], words: list[_Word]):
     """Yield (first, last) token indexes of person names."""
-    position = 0
-    while position < len(tokens):
-        end = _may_open(tokens, words, position) and (
+    after = 0
+    for position in _openings(tokens, words):
+        end = position >= after and (
             _given_name_run(words, position) or _after_title_run(tokens, words, position)
             or _after_speech_verb(tokens, words, position))
         if end:
             yield position, end
-            position = end + 1
-        else:
-            position += 1
+            after = end + 1
+
+
+def _openings(tokens, words) -> list[int]:
+    """The positions where :func:`_may_open` holds, in order: a given name, or a word after a
+    lead word. Both are found in C, so most tokens cost no Python call."""
+    followers = (p + 1 for p in positions(_LEAD, words[:-1]))
+    return sorted({*positions(_GIVEN, words), *(p for p in followers if _may_open(tokens, words, p))})
 
 
 def _may_open(tokens, words, position) -> bool:
-    """What every person pattern needs at ``position``: one test rules most tokens out."""
+    """What every person pattern needs at ``position``."""
     if words[position].given:
         return True
     if position == 0:
@@ -186,16 +195,13 @@ def _extend(words, position) -> int:
 
 def _institutions(tokens, words):
     """Yield (first, last, kind, qualifier) for head-noun phrases."""
-    position = 0
-    while position < len(tokens):
-        head = words[position].org_head
-        end = _org_phrase_end(tokens, words, position) if head else position
+    after = 0
+    for position in positions(_ORG_HEAD, words):
+        end = _org_phrase_end(tokens, words, position) if position >= after else position
         if end > position and not _only_generic(tokens[position + 1: end + 1]):
             qualifier = _qualifier(tokens, end)
-            yield position, end, Kind(head), qualifier
-            position = end + 1
-        else:
-            position += 1
+            yield position, end, Kind(words[position].org_head), qualifier
+            after = end + 1
 
 
 def _org_head(variants: tuple[str, ...]) -> str | None:
