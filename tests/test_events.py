@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from graph.records import EventKind, Kind, ParticipantRole
 from graph.relate import relate
 from graph.relate.events import find_events, is_series, trigger_at
@@ -303,3 +306,23 @@ def test_a_tour_goes_to_the_states_listed_after_its_venue_cue():
     assert [p.surface for p in visit.places] == ["الكويت"]
     assert [p.surface for p in tour.places] == ["فرنسا", "السعودية", "الكويت", "سلطنة عمان"]
     assert people(tour) == {("آلن", R.PARTICIPANT)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["قال", "وزير", "في", "،", ".", "\n", "الكويت", "آلن"]), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 200), st.integers(0, 12)), max_size=12))
+def test_views_lay_on_each_token_the_first_mention_overlapping_it(words, spans):
+    """Mentions are laid on tokens from the mentions' side; the result is the scan it replaces:
+    the first mention by start, longest first, that overlaps the token."""
+    from graph.records import Article, Mention
+    from graph.relate.context import sentence_views
+    from graph.text import analyze_text
+
+    text = " ".join(words)
+    document = analyze_text(Article(id="v", text=text))
+    mentions = [Mention("v", s, min(s + n, len(text)), text[s:min(s + n, len(text))], Kind.PERSON, 0)
+                for s, n in spans if s <= len(text)]
+    ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
+    for view in sentence_views(document, mentions):
+        for token, covering in zip(view.tokens, view.covering):
+            assert covering is next((m for m in ordered if m.start < token.end and token.start < m.end), None)

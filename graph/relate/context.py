@@ -7,7 +7,7 @@ overlaps (a mention may start after a proclitic, inside "للأمم").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, groupby
@@ -22,7 +22,7 @@ __all__ = [
     "is_place", "PUNCT", "QUOTE_OPEN", "QUOTE_CLOSE",
 ]
 
-_SENTENCE = attrgetter("sentence")
+_SENTENCE, _START, _END = attrgetter("sentence"), attrgetter("start"), attrgetter("end")
 _LOOKBACK = 64  # mentions starting before a token that may still cover it
 PUNCT = frozenset("،,.:؛;!?؟()[]")
 QUOTE_OPEN = {"«": "»", "“": "”", "”": "”", '"': '"', "„": "“"}
@@ -115,27 +115,29 @@ def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sent
 def _covering(tokens, mentions: list[Mention], starts: list[int], reach: list[int]) -> tuple[Mention | None, ...]:
     """For each token, the first mention (by start, longest first) overlapping it.
 
-    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``: a token past it
-    (most tokens) is covered by none, and nothing is scanned.
+    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``. Only the tokens
+    a mention overlaps are looked at (the others are covered by none).
     """
-    if not tokens or _clear(tokens[0].start, tokens[-1].end, starts, reach):
-        return (None,) * len(tokens)
-    out = []
-    for token in tokens:
+    out: list[Mention | None] = [None] * len(tokens)
+    for i in _overlapped(tokens, mentions, starts, reach):
+        token = tokens[i]
         hi = bisect_left(starts, token.end)
-        if hi == 0 or reach[hi - 1] <= token.start:
-            out.append(None)
-            continue
-        out.append(next((mentions[k] for k in range(max(0, hi - _LOOKBACK), hi) if token.start < mentions[k].end),
-                        None))
+        out[i] = next((mentions[k] for k in range(max(0, hi - _LOOKBACK), hi) if token.start < mentions[k].end),
+                      None)
     return tuple(out)
 
 
-def _clear(start: int, end: int, starts: list[int], reach: list[int]) -> bool:
-    """No mention overlaps [start, end): a sentence without mentions is settled at once
-    (its tokens are in text order, so the first starts and the last ends it)."""
-    hi = bisect_left(starts, end)
-    return hi == 0 or reach[hi - 1] <= start
+def _overlapped(tokens, mentions: list[Mention], starts: list[int], reach: list[int]) -> set[int]:
+    """Indexes of the tokens that some mention overlaps, found from the mentions' side by
+    binary search (the tokens are in text order, so their starts and ends are sorted)."""
+    if not tokens:
+        return set()
+    token_starts, token_ends = list(map(_START, tokens)), list(map(_END, tokens))
+    found: set[int] = set()
+    for k in range(bisect_right(reach, tokens[0].start), bisect_left(starts, tokens[-1].end)):
+        mention = mentions[k]
+        found.update(range(bisect_right(token_ends, mention.start), bisect_left(token_starts, mention.end)))
+    return found
 
 
 class PhraseIndex:
