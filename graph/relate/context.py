@@ -113,17 +113,23 @@ def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sent
 
 
 def _covering(tokens, mentions: list[Mention], starts: list[int], reach: list[int]) -> tuple[Mention | None, ...]:
-    """For each token, the first mention (by start, longest first) overlapping it.
+    """For each token, the first mention (by start, longest first) overlapping it, among the
+    ``_LOOKBACK`` mentions starting last before the token ends.
 
-    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``. Only the tokens
-    a mention overlaps are looked at (the others are covered by none).
+    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``, so the first
+    mention to end after the token starts is found by binary search; only
+    when it lies before the window is the window scanned. Only the tokens a
+    mention overlaps are looked at (the others are covered by none).
     """
     out: list[Mention | None] = [None] * len(tokens)
     for i in _overlapped(tokens, mentions, starts, reach):
         token = tokens[i]
         hi = bisect_left(starts, token.end)
-        out[i] = next((mentions[k] for k in range(max(0, hi - _LOOKBACK), hi) if token.start < mentions[k].end),
-                      None)
+        lo, first = max(0, hi - _LOOKBACK), bisect_right(reach, token.start)
+        if first >= lo:
+            out[i] = mentions[first] if first < hi else None
+        else:
+            out[i] = next((mentions[k] for k in range(lo, hi) if token.start < mentions[k].end), None)
     return tuple(out)
 
 
