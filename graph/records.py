@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 
 __all__ = [
     "Kind", "EventKind", "ParticipantRole",
@@ -131,6 +132,7 @@ class Token:
 
 
 _TOKEN_SLOTS = tuple(getattr(Token, name).__set__ for name in Token.__slots__)
+_SENTENCE = attrgetter("sentence")
 
 
 @dataclass(frozen=True, order=True)
@@ -157,7 +159,7 @@ class Document:
 
     @cached_property
     def _token_sentences(self) -> tuple[int, ...]:
-        return tuple(t.sentence for t in self.tokens)
+        return tuple(map(_SENTENCE, self.tokens))
 
 
 @dataclass(frozen=True, order=True)
