@@ -11,7 +11,7 @@ recogniser that produced it (``Mention.method``) and a confidence.
 from __future__ import annotations
 
 import importlib
-from dataclasses import fields
+from dataclasses import fields, replace
 from operator import attrgetter
 from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
@@ -105,20 +105,24 @@ def trim_proclitic(mention: Mention) -> Mention:
     >>> trim_proclitic(Mention("t", 0, 4, "وليد", Kind.PERSON, 0, "crf")).surface
     'وليد'
     """
-    from dataclasses import replace
+    offset = _proclitic_offset(mention.surface.split()[0])
+    return replace(mention, start=mention.start + offset, surface=mention.surface[offset:]) if offset else mention
 
+
+@lru_cache(maxsize=1 << 16)
+def _proclitic_offset(first: str) -> int:
+    """How many letters of a written word :func:`trim_proclitic` drops (memoised by word)."""
     from wordfreq import zipf_frequency
 
     from graph.text import clitic_variants, normalize_text, stem_offset
 
-    first = mention.surface.split()[0]
     norm = normalize_text(first)
     for variant in clitic_variants(norm)[1:]:
         offset = stem_offset(first, variant)
         if offset and not normalize_text(first[:offset]).endswith("ال") \
                 and zipf_frequency(variant, "ar") > zipf_frequency(norm, "ar") + 1:
-            return replace(mention, start=mention.start + offset, surface=mention.surface[offset:])
-    return mention
+            return offset
+    return 0
 
 
 def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
