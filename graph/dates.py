@@ -92,7 +92,8 @@ def parse_publication_date(text: str) -> dt.date | None:
     return dates[0][1] if dates else None
 
 
-def find_dates(text: str, published: dt.date | None, tokens: Sequence[Token] | None = None) -> list[tuple[int, int, DateValue]]:
+def find_dates(text: str, published: dt.date | None,
+               tokens: Sequence[Token] | None = None) -> list[tuple[int, int, DateValue]]:
     """Every date expression in ``text`` as ``(start, end, DateValue)``, in order.
 
     Offsets index ``text``; relative dates are resolved against ``published``.

@@ -119,8 +119,8 @@ class Token:
     sentence: int
 
     def __init__(self, start: int, end: int, text: str, norm: str, stem: str, proclitics: str, sentence: int):
-        """Fills the slots through their descriptors: an article makes a token a word, and the
-        frozen dataclass's own ``__init__`` (``object.__setattr__`` a field) costs half as much again."""
+        """Fills the slots through their descriptors: every word of every article is a token, and
+        the frozen dataclass's own ``__init__`` (``object.__setattr__`` a field) costs half as much again."""
         put = _TOKEN_SLOTS
         put[0](self, start)
         put[1](self, end)

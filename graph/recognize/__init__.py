@@ -11,11 +11,11 @@ recogniser that produced it (``Mention.method``) and a confidence.
 from __future__ import annotations
 
 import importlib
-from dataclasses import fields, replace
-from operator import attrgetter
 from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from graph.errors import GraphError, StageError
 from graph.records import Document, Mention
