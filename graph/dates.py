@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import NamedTuple
 
-from graph.records import DateValue
-from graph.text import clitic_variants, normalize_text, tokenize
+from graph.records import DateValue, Token
+from graph.text import WordMemo, clitic_variants, normalize_text, positions, tokenize
 
 __all__ = ["parse_publication_date", "find_dates", "normalize_date", "MONTHS", "UNKNOWN_DATE"]
 
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
+_TEXT = attrgetter("text")
 MONTHS = {
     normalize_text(name): number
     for number, names in enumerate(
@@ -88,10 +92,13 @@ def parse_publication_date(text: str) -> dt.date | None:
     return dates[0][1] if dates else None
 
 
-def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, DateValue]]:
+def find_dates(text: str, published: dt.date | None,
+               tokens: Sequence[Token] | None = None) -> list[tuple[int, int, DateValue]]:
     """Every date expression in ``text`` as ``(start, end, DateValue)``, in order.
 
     Offsets index ``text``; relative dates are resolved against ``published``.
+    ``tokens`` are the text's tokens when they are made already (a
+    :class:`~graph.records.Document`'s: the same spans as :func:`~graph.text.tokenize`).
 
     >>> [d.value for _, _, d in find_dates("عقد الأربعاء", dt.date(2016, 5, 13))]
     ['2016-05-11']
@@ -99,23 +106,21 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Dat
     >>> (d.value, d.end, d.certainty)
     ('2022-10-28', '2022-10-29', 'relative')
     """
-    plain = text.translate(_EASTERN)
+    plain = text.translate(_EASTERN) if _EASTERN_DIGIT.search(text) else text
     found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
     taken = [(s, e) for s, e, _ in found]
-    words = [(s, e, normalize_text(w)) for s, e, w in tokenize(plain)]
-    i = 0
-    while i < len(words):
-        if any(s <= words[i][0] < e for s, e in taken):
-            i += 1
+    tokens = [_Span(*t) for t in tokenize(text)] if tokens is None else tokens
+    words = list(map(_DATE_WORDS.__getitem__, map(_TEXT, tokens)))
+    after = 0
+    for i in positions(_MAY_START_DATE.__getitem__, words):
+        if i < after or any(s <= tokens[i].start < e for s, e in taken):
             continue
-        hit = _match_words(words, i, published) if _may_start_date(words[i][2]) else None
+        hit = _match_words(words, i, published)
         if hit is None:
-            i += 1
             continue
-        end_index, value = hit
-        start, end = words[i][0], words[end_index - 1][1]
+        after, value = hit
+        start, end = tokens[i].start, tokens[after - 1].end
         found.append((start, end, _with_text(value, text[start:end])))
-        i = end_index
     return sorted(found)
 
 
@@ -148,11 +153,27 @@ def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
     return found
 
 
-@lru_cache(maxsize=1 << 16)
+class _Span(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+def _date_word(surface: str) -> str:
+    """A word as the date patterns read it: Eastern digits made ASCII, normalised (memoised:
+    a text repeats its words). Tokens of a text and of its translation are the same spans:
+    each digit is one word character either way."""
+    return normalize_text(surface.translate(_EASTERN))
+
+
 def _may_start_date(norm: str) -> bool:
     """False for a word no date pattern can start with (most words): it holds no digit
     and no proclitic form of it is a month, weekday or date cue word."""
     return any(ch.isdigit() for ch in norm) or any(v in _STARTERS for v in clitic_variants(norm))
+
+
+_DATE_WORDS = WordMemo(_date_word)
+_MAY_START_DATE = WordMemo(_may_start_date)
 
 
 def _match_words(words, i, published):
@@ -286,7 +307,7 @@ def _month_at(words, j):
     """``(month number, index after the name)`` when a month name starts at ``j``."""
     if j >= len(words):
         return None
-    for index, variant in enumerate(clitic_variants(words[j][2])):
+    for index, variant in enumerate(clitic_variants(words[j])):
         if index and len(variant) < 4:
             continue
         two = f"{variant} {_norm(words, j + 1)}"
@@ -298,7 +319,7 @@ def _month_at(words, j):
 
 
 def _norm(words, i) -> str:
-    return words[i][2] if 0 <= i < len(words) else ""
+    return words[i] if 0 <= i < len(words) else ""
 
 
 def _stem(words, i) -> str:

@@ -56,6 +56,7 @@ class Gazetteer:
                 index.setdefault(phrase_key(name), set()).add(entry.id)
         index.pop("", None)
         self._index = {key: tuple(sorted(ids)) for key, ids in index.items()}
+        self._entries = {key: tuple(self.entries[i] for i in ids) for key, ids in self._index.items()}
         self.max_tokens = max((key.count(" ") + 1 for key in self._index), default=0)
 
     def __len__(self) -> int:
@@ -68,8 +69,8 @@ class Gazetteer:
         return entry_id in self.entries
 
     def lookup(self, key: str) -> tuple[GazetteerEntry, ...]:
-        """Entries whose name has this phrase key (see :func:`phrase_key`)."""
-        return tuple(self.entries[i] for i in self._index.get(key, ()))
+        """Entries whose name has this phrase key (see :func:`phrase_key`); made once per key."""
+        return self._entries.get(key, ())
 
     def keys(self):
         return self._index.keys()

@@ -14,6 +14,7 @@ import glob
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from graph.dates import parse_publication_date
@@ -34,6 +35,7 @@ _BYLINE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|إعداد|اعداد)\s*
 _DATELINE = re.compile(r"^\s*(?P<outlet>[^\s/:]{2,20}(?: [^\s/:]{2,20})?)\s*/\s*(?P<city>[^/:\n]{2,25}?)\s*:")
 _EDGE_FORMAT = re.compile("^[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+|[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+$")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_SOLID_WORD = re.compile(f"(?<!\\S)\\S*?[{ARABIC_LETTER}A-Za-z0-9٠-٩۰-۹]")  # a word with a letter or digit
 _MAX_WIDGET_WORDS = 14
 _MAX_HEADER_WORDS = 25
 _MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -217,14 +219,25 @@ def _is_chrome(line: str) -> bool:
         return True
     if _is_ticker(stripped):
         return True
+    if _longer_than_widgets(stripped):
+        return False
     norm = normalize_text(stripped)
     return len(norm.split()) <= _MAX_WIDGET_WORDS and any(norm.startswith(p) for p in _chrome_phrases())
 
 
+def _longer_than_widgets(line: str) -> bool:
+    """More words than a widget line has, even once normalised, so the line need not be normalised
+    (most lines are paragraphs): a word with a letter or a digit never loses it to normalisation,
+    and white space is never removed, only collapsed."""
+    return next(islice(_SOLID_WORD.finditer(line), _MAX_WIDGET_WORDS, None), None) is not None
+
+
 def _is_ticker(line: str) -> bool:
     """One very long line made of many short headlines separated by wide gaps."""
+    if len(line) < 300:
+        return False
     parts = [p for p in _TICKER_GAP.split(line) if p.strip()]
-    if len(line) < 300 or len(parts) < 5:
+    if len(parts) < 5:
         return False
     return sum(len(p) for p in parts) / len(parts) < 120
 

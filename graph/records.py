@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 
 __all__ = [
     "Kind", "EventKind", "ParticipantRole",
@@ -101,7 +102,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True, init=False)
 class Token:
     """A token with offsets into ``Article.text``.
 
@@ -116,6 +117,22 @@ class Token:
     stem: str
     proclitics: str
     sentence: int
+
+    def __init__(self, start: int, end: int, text: str, norm: str, stem: str, proclitics: str, sentence: int):
+        """Fills the slots through their descriptors: every word of every article is a token, and
+        the frozen dataclass's own ``__init__`` (``object.__setattr__`` a field) costs half as much again."""
+        put = _TOKEN_SLOTS
+        put[0](self, start)
+        put[1](self, end)
+        put[2](self, text)
+        put[3](self, norm)
+        put[4](self, stem)
+        put[5](self, proclitics)
+        put[6](self, sentence)
+
+
+_TOKEN_SLOTS = tuple(getattr(Token, name).__set__ for name in Token.__slots__)
+_SENTENCE = attrgetter("sentence")
 
 
 @dataclass(frozen=True, order=True)
@@ -142,7 +159,7 @@ class Document:
 
     @cached_property
     def _token_sentences(self) -> tuple[int, ...]:
-        return tuple(t.sentence for t in self.tokens)
+        return tuple(map(_SENTENCE, self.tokens))
 
 
 @dataclass(frozen=True, order=True)

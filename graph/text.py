@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -23,7 +25,7 @@ from graph.records import Article, Document, Sentence, Token
 
 __all__ = [
     "normalize_text", "tokenize", "split_sentences", "analyze_text",
-    "clitic_variants", "strip_proclitics", "stem_offset", "ARABIC_LETTER",
+    "clitic_variants", "strip_proclitics", "stem_offset", "norms_of", "positions", "WordMemo", "ARABIC_LETTER",
 ]
 
 ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
@@ -38,6 +40,7 @@ _SENTENCE_END = re.compile(r"(?:[.!?؟]+[\"»”’)\]]*|\n)\s*")
 _SPACE = re.compile(r"\s+")
 _PROCLITIC = re.compile("^(?P<conj>[وف])?(?:(?P<lil>لل)|(?P<prep>[بكل])(?P<art>ال)?|(?P<al>ال))?")
 _MIN_STEM = 2
+_NORM = attrgetter("norm")
 
 
 def normalize_text(text: str) -> str:
@@ -113,18 +116,32 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+@lru_cache(maxsize=1 << 18)
 def clitic_variants(norm: str) -> tuple[str, ...]:
     """Forms of a normalised word with proclitics removed, least stripped first.
 
     The definite article is restored after a preposition ("للامم" also reads
-    "الامم"), so gazetteer entries written with "ال" still match.
+    "الامم"), so gazetteer entries written with "ال" still match. Memoised
+    by word: every recogniser and relation rule asks for every token's forms.
 
     >>> clitic_variants("للامم")
     ('للامم', 'الامم', 'امم')
     >>> clitic_variants("وفيسبوك")
     ('وفيسبوك', 'فيسبوك')
     """
-    return _clitic_variants(norm)
+    match = _PROCLITIC.match(norm)
+    if not match or not match.group():
+        return (norm,)
+    conj, lil, prep, art, al = match.group("conj", "lil", "prep", "art", "al")
+    rest = norm[match.end():]
+    forms = [norm]
+    if conj:
+        forms.append(norm[1:])
+    if lil or (prep and art):
+        forms.append("ال" + rest)
+    if prep or lil or art or al:
+        forms.append(rest)
+    return (norm, *dict.fromkeys(f for f in forms[1:] if len(f) >= _MIN_STEM and f != norm))
 
 
 def strip_proclitics(norm: str) -> tuple[str, str]:
@@ -133,7 +150,7 @@ def strip_proclitics(norm: str) -> tuple[str, str]:
     >>> strip_proclitics("بمومباي")
     ('ب', 'مومباي')
     """
-    variants = _clitic_variants(norm)
+    variants = clitic_variants(norm)
     stem = variants[-1]
     return (norm[: len(norm) - len(stem)] if norm.endswith(stem) else norm[:1]), stem
 
@@ -155,16 +172,69 @@ def stem_offset(surface: str, variant: str) -> int:
     return 0
 
 
+class WordMemo(dict):
+    """``compute(word)`` memoised in a plain dict, read as ``memo[word]``.
+
+    Stages ask the same questions of every token, and a text repeats its
+    words (Zipf): a dict lookup, run in C by ``map(memo.__getitem__, words)``,
+    costs a third of an ``lru_cache`` call. Emptied when it holds ``limit``
+    words, so a long build's vocabulary does not pile up.
+
+    >>> lengths = WordMemo(len)
+    >>> lengths["وزير"], len(lengths)
+    (4, 1)
+    """
+
+    def __init__(self, compute, limit: int = 1 << 18):
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, word: str):
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+
+def norms_of(tokens) -> list[str]:
+    """The normalised forms of ``tokens``, read without a Python loop."""
+    return list(map(_NORM, tokens))
+
+
+def positions(test, items) -> list[int]:
+    """Indexes of the ``items`` that pass ``test``, tested without a Python loop.
+
+    Stages rule most tokens out by a memoised test of their word; run by
+    ``map`` and ``itertools.compress``, a pass over an article costs little.
+
+    >>> positions(str.isdigit, ["a", "1", "b", "22"])
+    [1, 3]
+    """
+    return list(compress(range(len(items)), map(test, items)))
+
+
 def analyze_text(article: Article) -> Document:
     """Sentences and tokens of an article, offsets into ``article.text``."""
-    sentences = tuple(split_sentences(article.text))
-    tokens = []
+    text = article.text
+    sentences = tuple(split_sentences(text))
+    tokens, forms = [], _TOKEN_FORMS
     for sentence in sentences:
-        for start, end, surface in tokenize(article.text, sentence.start, sentence.end):
-            norm = normalize_text(surface) or surface
-            proclitics, stem = strip_proclitics(norm)
-            tokens.append(Token(start, end, surface, norm, stem, proclitics, sentence.index))
+        index = sentence.index
+        for match in _TOKEN.finditer(text, sentence.start, sentence.end):
+            surface = match.group()
+            tokens.append(Token(match.start(), match.end(), surface, *forms[surface], index))
     return Document(article, sentences, tuple(tokens))
+
+
+def _token_forms(surface: str) -> tuple[str, str, str]:
+    """``(norm, stem, proclitics)`` of a written word, memoised: a text repeats its words."""
+    norm = normalize_text(surface) or surface
+    proclitics, stem = strip_proclitics(norm)
+    return norm, stem, proclitics
+
+
+_TOKEN_FORMS = WordMemo(_token_forms)
 
 
 def _append_sentence(sentences: list[Sentence], text: str, begin: int, end: int) -> None:
@@ -174,20 +244,3 @@ def _append_sentence(sentences: list[Sentence], text: str, begin: int, end: int)
         return
     start = begin + (len(chunk) - len(chunk.lstrip()))
     sentences.append(Sentence(len(sentences), start, start + len(stripped), stripped))
-
-
-@lru_cache(maxsize=65536)
-def _clitic_variants(norm: str) -> tuple[str, ...]:
-    match = _PROCLITIC.match(norm)
-    if not match or not match.group():
-        return (norm,)
-    conj, lil, prep, art, al = match.group("conj", "lil", "prep", "art", "al")
-    rest = norm[match.end():]
-    forms = [norm]
-    if conj:
-        forms.append(norm[1:])
-    if lil or (prep and art):
-        forms.append("ال" + rest)
-    if prep or lil or art or al:
-        forms.append(rest)
-    return (norm, *dict.fromkeys(f for f in forms[1:] if len(f) >= _MIN_STEM and f != norm))

@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.dates import find_dates, normalize_date, parse_publication_date
+from graph.records import Article
+from graph.text import analyze_text
 
 PUB = dt.date(2016, 5, 13)  # a Friday
 
@@ -96,3 +98,11 @@ def test_find_dates_never_raises_and_offsets_hold(text, published):
 def test_backwards_range_keeps_only_its_start():
     (_, _, date), = find_dates("من 31 وحتى 2 أكتوبر 2014", None)
     assert (date.value, date.end) == ("2014-10-31", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="يومي 0123456789٠١٢٣٤٥و أكتوبر حزيران الأربعاء أمس الماضي المنصرم الحالي عام شهر-/.\n", max_size=60),
+       st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))))
+def test_find_dates_reads_a_documents_tokens_as_its_own(text, published):
+    tokens = analyze_text(Article(id="d", text=text)).tokens
+    assert find_dates(text, published, tokens) == find_dates(text, published)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from graph.records import EventKind, Kind, ParticipantRole
 from graph.relate import relate
 from graph.relate.events import find_events, is_series, trigger_at
@@ -303,3 +306,26 @@ def test_a_tour_goes_to_the_states_listed_after_its_venue_cue():
     assert [p.surface for p in visit.places] == ["الكويت"]
     assert [p.surface for p in tour.places] == ["فرنسا", "السعودية", "الكويت", "سلطنة عمان"]
     assert people(tour) == {("آلن", R.PARTICIPANT)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["قال", "وزير", "في", "،", ".", "\n", "الكويت", "آلن"]), min_size=1, max_size=60),
+       st.lists(st.tuples(st.integers(0, 300), st.sampled_from([0, 1, 2, 3, 5, 12, 200])), max_size=90))
+@example(["قال"] * 60, [(0, 200)] + [(4, 1)] * 70)  # the long mention falls out of the window
+def test_views_lay_on_each_token_the_first_mention_overlapping_it(words, spans):
+    """Mentions are laid on tokens from the mentions' side; the result is the scan it replaces:
+    the first mention by start, longest first, overlapping the token, among the 64 that start
+    last before the token ends."""
+    from graph.records import Article, Mention
+    from graph.relate.context import sentence_views
+    from graph.text import analyze_text
+
+    text = " ".join(words)
+    document = analyze_text(Article(id="v", text=text))
+    mentions = [Mention("v", s, min(s + n, len(text)), text[s:min(s + n, len(text))], Kind.PERSON, 0)
+                for s, n in spans if s <= len(text)]
+    ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
+    for view in sentence_views(document, mentions):
+        for token, covering in zip(view.tokens, view.covering):
+            before = [m for m in ordered if m.start < token.end][-64:]
+            assert covering is next((m for m in before if token.start < m.end), None)

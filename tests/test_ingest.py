@@ -85,3 +85,21 @@ def test_the_utf16_guess_rejects_early_only_what_it_would_reject(data, encoding)
     letters = len(re.findall(f"[{ARABIC_LETTER}]", text)) + sum(c.isascii() and c.isprintable() for c in text)
     full = len(text) > 0 and letters / len(text) > 0.6 and "\ufffd" not in text[:-1]
     assert _looks_utf16(sample, encoding) == full
+
+
+def test_a_line_too_long_for_a_widget_stays_too_long_once_normalised():
+    """The shortcut that spares normalising paragraphs: every letter or digit it counts survives
+    normalisation, and no white space between words is removed."""
+    import re
+    import sys
+
+    from graph.ingest import _SOLID_WORD, _longer_than_widgets
+    from graph.text import normalize_text
+
+    counted = [chr(c) for c in range(sys.maxunicode + 1) if _SOLID_WORD.fullmatch(chr(c))]
+    assert len(counted) > 200
+    assert all(re.fullmatch(r"\S+", normalize_text(c)) for c in counted)
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert all(normalize_text(f"ا{s}ب") == "ا ب" for s in spaces)
+    assert _longer_than_widgets(" ".join(["ـ"] * 30 + ["كلمة"] * 15))
+    assert not _longer_than_widgets(" ".join(["ـ"] * 30 + ["كلمة"] * 14))

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.recognize import combine_mentions, recognize_mentions
 from graph.records import Kind, Mention
@@ -86,3 +88,32 @@ def test_every_mention_records_method_and_confidence():
     document = analyze_text(make_article("التقى أنطونيو غوتيريش بوزير خارجية المغرب في الرباط."))
     for mention in recognize_mentions(document):
         assert mention.method in {"gazetteer", "pattern", "neural"} and 0 < mention.confidence <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), max_size=25), st.integers(0, 30), st.integers(0, 6))
+def test_the_overlap_search_agrees_with_a_scan(spans, start, length):
+    """Chosen spans never overlap, so one binary search answers what a scan of all of them would."""
+    from bisect import insort
+
+    from graph.recognize import _overlaps_any
+
+    def overlap(a, b):
+        return a[0] < b[1] and b[0] < a[1]
+
+    chosen: list[tuple[int, int]] = []
+    for s, n in spans:
+        if not any(overlap((s, s + n), c) for c in chosen):
+            insort(chosen, (s, s + n))
+    query = (start, start + length)
+    assert _overlaps_any(chosen, *query) == any(overlap(query, c) for c in chosen)
+
+
+@given(st.text(alphabet="والبكفسيمنه", max_size=8), st.lists(st.text(alphabet="البكفسيمنه", min_size=1, max_size=6),
+                                                            max_size=5))
+def test_a_word_that_reads_as_a_surname_ends_with_one_of_its_endings(word, surnames):
+    from graph.recognize.surnames import _endings
+    from graph.text import clitic_variants
+
+    if any(v in surnames for v in clitic_variants(word)):
+        assert word.endswith(_endings(surnames))

@@ -1,7 +1,9 @@
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from graph.text import analyze_text, clitic_variants, normalize_text, split_sentences, strip_proclitics, tokenize
+from graph.text import (
+    WordMemo, analyze_text, clitic_variants, normalize_text, positions, split_sentences, strip_proclitics, tokenize,
+)
 from tests.conftest import make_article
 
 arabic = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.sampled_from(" .،\n"))
@@ -49,3 +51,17 @@ def test_document_tokens_keep_offsets_into_the_article():
     for token in document.tokens:
         assert article.text[token.start:token.end] == token.text
     assert {t.norm for t in document.tokens} >= {"الكويت", "الن"}
+
+
+@given(st.text() | arabic)
+def test_document_tokens_are_the_tokens_of_the_whole_text(text):
+    """Tokenising sentence by sentence gives the whole text's tokens (find_dates reads them)."""
+    document = analyze_text(make_article(text))
+    assert [(t.start, t.end, t.text) for t in document.tokens] == list(tokenize(text))
+
+
+def test_word_memo_answers_as_its_function_and_stays_bounded():
+    memo = WordMemo(len, limit=3)
+    assert [memo[w] for w in ("a", "bb", "a", "ccc", "dddd")] == [1, 2, 1, 3, 4]
+    assert len(memo) <= 3
+    assert positions(memo.__getitem__, ["", "x", "", "yy"]) == [1, 3]

@@ -11,8 +11,11 @@ recogniser that produced it (``Mention.method``) and a confidence.
 from __future__ import annotations
 
 import importlib
+from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from graph.errors import GraphError, StageError
 from graph.records import Document, Mention
@@ -29,6 +32,8 @@ RECOGNIZERS: dict[str, str] = {
 DEFAULT_CHAIN = ("gazetteer", "pattern", "neural")
 _TIER = {"gazetteer": 3, "pattern": 2}
 _MODEL_MIN_CONFIDENCE = 0.5
+_ORDER = attrgetter(*(f.name for f in fields(Mention)))
+"""Mentions' own order (the dataclass compares these fields in turn), compared in C."""
 
 
 def chain_with(ner: str) -> tuple[str, ...]:
@@ -56,10 +61,10 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
 
     found = [m for name in chain for m in get_recognizer(name)(document)]
     ruled = combine_mentions([m for m in found if m.method in _TIER])
-    ruled = sorted(ruled + resolve_anaphora(document, ruled))
+    ruled = sorted(ruled + resolve_anaphora(document, ruled), key=_ORDER)
     model = [trim_proclitic(m) for m in found if m.method not in _TIER]
     mentions = combine_mentions(ruled + model)
-    mentions = sorted(mentions + find_surnames(document, mentions))
+    mentions = sorted(mentions + find_surnames(document, mentions), key=_ORDER)
     for mention in mentions:
         if document.article.text[mention.start:mention.end] != mention.surface:
             raise StageError("recognize", document.article.id, f"mention {mention} does not match the text")
@@ -76,16 +81,15 @@ def combine_mentions(mentions: list[Mention]) -> list[Mention]:
     ruled = sorted((m for m in mentions if m.method == "gazetteer" or m.method in _TIER and m.start not in known_starts
                     or m.key),
                    key=lambda m: (-(m.end - m.start), -_TIER[m.method], m.start, m.kind))
-    chosen: list[Mention] = []
-    for mention in ruled:
-        if not any(_overlap(mention, other) for other in chosen):
-            chosen.append(mention)
     model = sorted((m for m in mentions if m.method not in _TIER and m.confidence >= _MODEL_MIN_CONFIDENCE),
                    key=lambda m: (-m.confidence, m.start))
-    for mention in model:
-        if not any(_overlap(mention, other) for other in chosen):
+    chosen: list[Mention] = []
+    spans: list[tuple[int, int]] = []
+    for mention in ruled + model:
+        if not _overlaps_any(spans, mention.start, mention.end):
             chosen.append(mention)
-    return sorted(chosen)
+            insort(spans, (mention.start, mention.end))
+    return sorted(chosen, key=_ORDER)
 
 
 def trim_proclitic(mention: Mention) -> Mention:
@@ -101,21 +105,32 @@ def trim_proclitic(mention: Mention) -> Mention:
     >>> trim_proclitic(Mention("t", 0, 4, "وليد", Kind.PERSON, 0, "crf")).surface
     'وليد'
     """
-    from dataclasses import replace
+    offset = _proclitic_offset(mention.surface.split()[0])
+    return replace(mention, start=mention.start + offset, surface=mention.surface[offset:]) if offset else mention
 
+
+@lru_cache(maxsize=1 << 16)
+def _proclitic_offset(first: str) -> int:
+    """How many letters of a written word :func:`trim_proclitic` drops (memoised by word)."""
     from wordfreq import zipf_frequency
 
     from graph.text import clitic_variants, normalize_text, stem_offset
 
-    first = mention.surface.split()[0]
     norm = normalize_text(first)
     for variant in clitic_variants(norm)[1:]:
         offset = stem_offset(first, variant)
         if offset and not normalize_text(first[:offset]).endswith("ال") \
                 and zipf_frequency(variant, "ar") > zipf_frequency(norm, "ar") + 1:
-            return replace(mention, start=mention.start + offset, surface=mention.surface[offset:])
-    return mention
+            return offset
+    return 0
 
 
-def _overlap(a: Mention, b: Mention) -> bool:
-    return a.start < b.end and b.start < a.end
+def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a span of ``spans``: sorted, pairwise non-overlapping.
+
+    Such spans also have non-decreasing ends (an empty span lies on an edge
+    of the others), so of those starting before ``end`` the last reaches
+    furthest: one binary search instead of a scan of every chosen mention.
+    """
+    index = bisect_left(spans, (end,))
+    return index > 0 and spans[index - 1][1] > start

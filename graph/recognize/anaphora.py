@@ -12,7 +12,7 @@ from functools import lru_cache
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention
-from graph.text import clitic_variants, normalize_text
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions
 
 __all__ = ["resolve_anaphora"]
 
@@ -22,8 +22,8 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in mentions]
     found = []
     tokens = document.tokens
-    for index, token in enumerate(tokens):
-        match = _match(tokens, index)
+    for index in positions(_HEADS.__getitem__, norms_of(tokens)):
+        match, token = _match(tokens, index), tokens[index]
         if match is None or any(s < match[0] and token.start < e for s, e in taken):
             continue
         end, kinds, marker = match
@@ -37,8 +37,7 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
 
 def _match(tokens, index):
     """(end offset, kinds, marker) of the generic head starting at ``index``."""
-    heads = [h for v in clitic_variants(tokens[index].norm) for h in _rules_by_first_word().get(v, ())]
-    for head in sorted(set(heads), key=_rule_order):
+    for head in _HEADS[tokens[index].norm]:
         kinds, marker = _rules()[head]
         words = head.split()
         window = tokens[index: index + len(words)]
@@ -60,6 +59,15 @@ def _antecedent(mentions, offset, kinds, marker) -> Mention | None:
         if not marker or any(marker in normalize_text(n) for n in names):
             return mention
     return None
+
+
+def _heads(norm: str) -> tuple[str, ...]:
+    """Heads a word may open, proclitics allowed, longest first (memoised by word: most open none)."""
+    heads = {h for v in clitic_variants(norm) for h in _rules_by_first_word().get(v, ())}
+    return tuple(sorted(heads, key=_rule_order))
+
+
+_HEADS = WordMemo(_heads)
 
 
 def _rule_order(head: str) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from graph.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
 __all__ = ["GazetteerRecognizer"]
 
@@ -27,39 +27,49 @@ class GazetteerRecognizer:
         self.gazetteer = gazetteer or load_gazetteer()
         self.ambiguous = _ambiguous_readings(self.gazetteer)
         self.lengths = _lengths_by_first_word([*self.gazetteer.keys(), *self.ambiguous])
+        self.seconds = _second_words([*self.gazetteer.keys(), *self.ambiguous])
+        self._openings = WordMemo(self._name_openings)
 
     def __call__(self, document: Document) -> list[Mention]:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
-            position = 0
-            while position < len(tokens):
-                found = self._match_at(tokens, position)
-                if found is None:
-                    position += 1
+            after = 0
+            for position in positions(self._openings.__getitem__, norms_of(tokens)):
+                if position < after:
                     continue
-                length, entries, skip = found
-                mentions.append(self._mention(document, tokens, position, length, entries, skip))
-                position += length
+                found = self._match_at(tokens, position, self._openings[tokens[position].norm])
+                if found is not None:
+                    length, entries, skip = found
+                    mentions.append(self._mention(document, tokens, position, length, entries, skip))
+                    after = position + length
         return mentions
 
-    def _match_at(self, tokens: tuple[Token, ...], position: int):
-        first = tokens[position]
-        if not first.norm[:1].isalnum():
-            return None
-        variants = [(v, self.lengths[v]) for v in _first_word_variants(first.norm) if v in self.lengths]
-        if not variants:
-            return None
+    def _name_openings(self, norm: str):
+        """Readings of a word that open a name with those names' lengths, and every such length,
+        longest first (memoised by word: most words open none, and one lookup rules them out)."""
+        if not norm[:1].isalnum():
+            return ()
+        readings = tuple((v, self.lengths[v]) for v in _first_word_variants(norm) if v in self.lengths)
+        if not readings:
+            return ()
+        return readings, sorted({n for _, lengths in readings for n in lengths}, reverse=True)
+
+    def _match_at(self, tokens: tuple[Token, ...], position: int, openings):
+        readings, lengths = openings
         longest = min(self.gazetteer.max_tokens, len(tokens) - position)
-        for length in range(longest, 0, -1):
-            rest = [t.norm for t in tokens[position + 1: position + length]]
-            for variant, lengths in variants:
-                if length not in lengths:
+        following = [t.norm for t in tokens[position + 1: position + longest]]
+        for length in lengths:
+            if length > longest:
+                continue
+            rest = following[:length - 1]
+            for variant, variant_lengths in readings:
+                if length not in variant_lengths or rest and rest[0] not in self.seconds[variant]:
                     continue
                 key = " ".join([variant, *rest])
                 entries = self.gazetteer.lookup(key) + self.ambiguous.get(key, ())
                 if entries:
-                    return length, entries, stem_offset(first.text, variant)
+                    return length, entries, stem_offset(tokens[position].text, variant)
         return None
 
     def _mention(self, document, tokens, position, length, entries, skip) -> Mention:
@@ -120,6 +130,16 @@ def _lengths_by_first_word(keys) -> dict[str, frozenset[int]]:
         words = key.split(" ")
         lengths.setdefault(words[0], set()).add(len(words))
     return {word: frozenset(found) for word, found in lengths.items()}
+
+
+def _second_words(keys) -> dict[str, frozenset[str]]:
+    """First word of each name → the second words of names starting with it: common words open
+    long names ("علي"، "ان"), and the word after them rules most out before any key is joined."""
+    seconds: dict[str, set[str]] = {}
+    for key in keys:
+        words = key.split(" ")
+        seconds.setdefault(words[0], set()).update(words[1:2])
+    return {word: frozenset(found) for word, found in seconds.items()}
 
 
 def _ambiguous_readings(gazetteer: Gazetteer) -> dict[str, tuple[GazetteerEntry, ...]]:

@@ -12,13 +12,15 @@ following state name says which (وزارة الخارجية الكويتية).
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from wordfreq import zipf_frequency
 
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
 __all__ = ["PatternRecognizer", "is_name_like"]
 
@@ -38,8 +40,9 @@ class PatternRecognizer:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
-            mentions += [_mention(document, tokens, s, e, Kind.PERSON, 0.85) for s, e in _persons(tokens)]
-            for start, end, kind, qualifier in _institutions(tokens):
+            words = list(map(_WORDS.__getitem__, norms_of(tokens)))
+            mentions += [_mention(document, tokens, s, e, Kind.PERSON, 0.85) for s, e in _persons(tokens, words)]
+            for start, end, kind, qualifier in _institutions(tokens, words):
                 mentions.append(_mention(document, tokens, start, end, kind, 0.75, qualifier))
         return mentions
 
@@ -53,54 +56,101 @@ def is_name_like(token: Token) -> bool:
     >>> is_name_like(Token(0, 2, "في", "في", "في", "", 0))
     False
     """
-    norm = token.norm
-    if not _is_arabic(norm) or _is_stopword(token) or norm in _title_words():
-        return False
-    if norm in _org_heads() or norm in _nisba():
-        return False
-    return not any(e.kind.coarse != "PERS" for e in load_gazetteer().lookup(norm))
+    return _WORDS[token.norm].name_like
 
 
-def _persons(tokens: tuple[Token, ...]):
+class _Word(NamedTuple):
+    """What the patterns ask of a normalised word; proclitics allowed where noted."""
+
+    arabic: bool
+    stopword: bool  # proclitics allowed
+    title: bool  # the first word of a title
+    name_like: bool
+    given: bool  # a given name (proclitics allowed) that is no stopword
+    speech: bool  # a reporting verb (proclitics allowed)
+    org_head: str | None  # the kind an institution head noun gives
+    lead: bool  # a reporting verb, a title or a comma: a name may follow
+
+
+def _word(norm: str) -> _Word:
+    """The patterns' view of a word, worked out once per word (:data:`_WORDS`): every sentence asks
+    it of every token."""
+    variants = clitic_variants(norm)
+    arabic = _is_arabic(norm)
+    stopword = any(v in _stopwords() for v in variants)
+    title = norm in _title_words()
+    name_like = (arabic and not stopword and not title and norm not in _org_heads() and norm not in _nisba()
+                 and not any(e.kind.coarse != "PERS" for e in load_gazetteer().lookup(norm)))
+    given = not stopword and any(v in _given_names() for v in variants)
+    speech = any(v in _speech_verbs() for v in variants)
+    lead = speech or title or norm in ("،", ",")
+    return _Word(arabic, stopword, title, name_like, given, speech, _org_head(variants), lead)
+
+
+_WORDS = WordMemo(_word)
+_GIVEN, _LEAD, _ORG_HEAD = attrgetter("given"), attrgetter("lead"), attrgetter("org_head")
+
+
+@lru_cache(maxsize=1 << 18)
+def _zipf(norm: str) -> float:
+    return zipf_frequency(norm, "ar")
+
+
+def _persons(tokens: tuple[Token, ...], words: list[_Word]):
     """Yield (first, last) token indexes of person names."""
-    position = 0
-    while position < len(tokens):
-        end = (_given_name_run(tokens, position) or _after_title_run(tokens, position)
-               or _after_speech_verb(tokens, position))
+    after = 0
+    for position in _openings(tokens, words):
+        end = position >= after and (
+            _given_name_run(words, position) or _after_title_run(tokens, words, position)
+            or _after_speech_verb(tokens, words, position))
         if end:
             yield position, end
-            position = end + 1
-        else:
-            position += 1
+            after = end + 1
 
 
-def _given_name_run(tokens, position) -> int | None:
-    token = tokens[position]
-    if _is_stopword(token) or not any(v in _given_names() for v in clitic_variants(token.norm)):
+def _openings(tokens, words) -> list[int]:
+    """The positions where :func:`_may_open` holds, in order: a given name, or a word after a
+    lead word. Both are found in C, so most tokens cost no Python call."""
+    followers = (p + 1 for p in positions(_LEAD, words[:-1]))
+    return sorted({*positions(_GIVEN, words), *(p for p in followers if _may_open(tokens, words, p))})
+
+
+def _may_open(tokens, words, position) -> bool:
+    """What every person pattern needs at ``position``."""
+    if words[position].given:
+        return True
+    if position == 0:
+        return False
+    previous = words[position - 1]
+    return previous.speech or words[position].name_like and (previous.title or tokens[position - 1].text in "،,")
+
+
+def _given_name_run(words, position) -> int | None:
+    if not words[position].given:
         return None
-    end = _extend(tokens, position)
+    end = _extend(words, position)
     return end if end > position else None
 
 
-def _after_title_run(tokens, position) -> int | None:
+def _after_title_run(tokens, words, position) -> int | None:
     """A run of rare words after a title, honorific or an appositive comma."""
-    if position == 0 or not is_name_like(tokens[position]) or tokens[position].norm.startswith("ال"):
+    if position == 0 or not words[position].name_like or tokens[position].norm.startswith("ال"):
         return None
     previous = tokens[position - 1]
-    after_title = previous.norm in _title_words()
+    after_title = words[position - 1].title
     appositive = previous.text in "،," and _title_before(tokens, position - 1)
     if not (after_title or appositive):
         return None
-    end = _extend(tokens, position)
+    end = _extend(words, position)
     run = tokens[position: end + 1]
-    if end == position or not any(zipf_frequency(t.norm, "ar") < _RARE for t in run):
+    if end == position or not any(_zipf(t.norm) < _RARE for t in run):
         return None
     if appositive and end + 1 < len(tokens) and tokens[end + 1].text not in "،,.":
         return None
     return end
 
 
-def _after_speech_verb(tokens, position) -> int | None:
+def _after_speech_verb(tokens, words, position) -> int | None:
     """A rare word as the subject of a reporting verb: "وقال كراون في اجتماع".
 
     Only a word without the article that is no plural of a common
@@ -108,27 +158,26 @@ def _after_speech_verb(tokens, position) -> int | None:
     the other case متمردين, أعماله is أعمال + ه), followed by a function word or by
     punctuation, so "ويقول دبلوماسيون إن" stays a description.
     """
-    if position == 0 or not any(v in _speech_verbs() for v in clitic_variants(tokens[position - 1].norm)):
+    if position == 0 or not words[position - 1].speech:
         return None
     token = tokens[position]
-    if token.norm.startswith(("ال", "لل")) or not _rare_name_word(token):
+    if token.norm.startswith(("ال", "لل")) or not _rare_name_word(token.norm):
         return None
     following = tokens[position + 1] if position + 1 < len(tokens) else None
-    if following is not None and not (_is_stopword(following) or not following.norm[:1].isalnum()):
+    if following is not None and not (words[position + 1].stopword or not following.norm[:1].isalnum()):
         return None
     return position
 
 
-def _rare_name_word(token: Token) -> bool:
-    if not is_name_like(token) or zipf_frequency(token.norm, "ar") >= _SPEAKER_RARE:
+def _rare_name_word(norm: str) -> bool:
+    if not _WORDS[norm].name_like or _zipf(norm) >= _SPEAKER_RARE:
         return False
-    norm = token.norm
     for suffix in ("ون", "ين", "ها", "هم", "ه"):
-        if norm.endswith(suffix) and zipf_frequency(norm[:-len(suffix)], "ar") >= _SPEAKER_RARE:
+        if norm.endswith(suffix) and _zipf(norm[:-len(suffix)]) >= _SPEAKER_RARE:
             return False
     if norm.endswith(("ون", "ين")):  # متمردون: its other case متمردين is a word too, كراين is not
         other = norm[:-2] + ("ين" if norm.endswith("ون") else "ون")
-        return zipf_frequency(other, "ar") < _PLURAL_OTHER_CASE
+        return _zipf(other) < _PLURAL_OTHER_CASE
     return True
 
 
@@ -137,41 +186,37 @@ def _title_before(tokens, comma: int) -> bool:
     return any(t.norm in _title_words() or t.stem in _title_words() for t in window)
 
 
-def _extend(tokens, position) -> int:
+def _extend(words, position) -> int:
     end = position
-    while end + 1 < len(tokens) and end - position + 1 < _MAX_NAME and is_name_like(tokens[end + 1]):
+    while end + 1 < len(words) and end - position + 1 < _MAX_NAME and words[end + 1].name_like:
         end += 1
     return end
 
 
-def _institutions(tokens):
+def _institutions(tokens, words):
     """Yield (first, last, kind, qualifier) for head-noun phrases."""
-    position = 0
-    while position < len(tokens):
-        head = _org_head(tokens[position])
-        end = _org_phrase_end(tokens, position) if head else position
+    after = 0
+    for position in positions(_ORG_HEAD, words):
+        end = _org_phrase_end(tokens, words, position) if position >= after else position
         if end > position and not _only_generic(tokens[position + 1: end + 1]):
             qualifier = _qualifier(tokens, end)
-            yield position, end, Kind(head), qualifier
-            position = end + 1
-        else:
-            position += 1
+            yield position, end, Kind(words[position].org_head), qualifier
+            after = end + 1
 
 
-def _org_head(token: Token) -> str | None:
+def _org_head(variants: tuple[str, ...]) -> str | None:
     """The kind an institution head noun gives, unless the word is an anaphor (التنظيم)."""
-    variants = clitic_variants(token.norm)
     if any(v.startswith("ال") and v in _anaphors() for v in variants):
         return None
     return next((_org_heads()[v] for v in variants if v in _org_heads()), None)
 
 
-def _org_phrase_end(tokens, position) -> int:
+def _org_phrase_end(tokens, words, position) -> int:
     end = position
     definite_head = tokens[position].stem != tokens[position].norm or tokens[position].norm.startswith("ال")
     while end + 1 < len(tokens) and end - position < _MAX_ORG:
-        token = tokens[end + 1]
-        if not _is_arabic(token.norm) or _is_stopword(token) or token.norm in _title_words():
+        token, word = tokens[end + 1], words[end + 1]
+        if not word.arabic or word.stopword or word.title:
             break
         if definite_head and end == position and not token.norm.startswith(("ال", "لل")):
             break
@@ -179,7 +224,7 @@ def _org_phrase_end(tokens, position) -> int:
             break
         definite = token.norm.startswith(("ال", "لل"))
         if not definite and not _continues(tokens, end + 1):
-            if zipf_frequency(token.norm, "ar") >= _RARE:
+            if _zipf(token.norm) >= _RARE:
                 break
         end += 1
         if token.norm in _nisba():
@@ -234,10 +279,6 @@ def _is_arabic(norm: str) -> bool:
 
 
 ARABIC_LETTER_SET = frozenset(chr(c) for c in range(0x0621, 0x064B)) | frozenset(chr(c) for c in range(0x0671, 0x06D4))
-
-
-def _is_stopword(token: Token) -> bool:
-    return any(v in _stopwords() for v in clitic_variants(token.norm))
 
 
 @lru_cache(maxsize=1)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import bisect
+from itertools import compress, repeat
 
 from graph.lexicon import lexicon_words
 from graph.records import Document, Kind, Mention
-from graph.text import clitic_variants, normalize_text, stem_offset
+from graph.text import clitic_variants, normalize_text, norms_of, stem_offset
 
 __all__ = ["find_surnames"]
 
@@ -20,13 +21,17 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     by_surname: dict[str, list[Mention]] = {}
     for person in persons:
         by_surname.setdefault(normalize_text(person.surface).split()[-1], []).append(person)
+    if not by_surname:
+        return []
     taken = sorted((m.start, m.end) for m in mentions)
     stop = lexicon_words("stopwords")
+    endings = _endings(by_surname)
     found = []
-    for token in document.tokens:
-        if _inside(taken, token.start, token.end):
+    for token in compress(document.tokens, map(str.endswith, norms_of(document.tokens), repeat(endings))):
+        variants = clitic_variants(token.norm)
+        if by_surname.keys().isdisjoint(variants) or _inside(taken, token.start, token.end):
             continue
-        for variant in clitic_variants(token.norm):
+        for variant in variants:
             person = _named_before(by_surname.get(variant, ()), token.start)
             if person and len(variant) >= _MIN_SURNAME and variant not in stop:
                 start = token.start + stem_offset(token.text, variant)
@@ -34,6 +39,13 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
                                      Kind.PERSON, token.sentence, "pattern", 0.8, person.key, None))
                 break
     return found
+
+
+def _endings(surnames) -> tuple[str, ...]:
+    """What a word that reads as one of ``surnames`` ends with: every clitic variant of a word
+    is an ending of it, or "ال" and an ending (a restored article). One C-level test per token
+    rules out the words that read as no surname."""
+    return tuple({ending for name in surnames for ending in (name, name[2:] if name.startswith("ال") else name)})
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -11,10 +11,10 @@ from functools import lru_cache
 from graph.lexicon import read_lexicon
 from graph.records import Kind, Mention, ParticipantRole, Participation
 from graph.relate.context import PUNCT, Sentence, is_institution, is_person, is_place
-from graph.text import clitic_variants, normalize_text
+from graph.text import WordMemo, clitic_variants, normalize_text, positions
 
 __all__ = ["Clause", "clauses", "cued_attendees", "participants", "place_of", "places_of", "subject_after",
-           "cue_role"]
+           "cue_role", "cue_roles"]
 
 _SUBJECT_GLUE = frozenset(normalize_text(w) for w in (
     "مجلة", "صحيفة", "وكالة", "شركة", "موقع", "قناة", "أيضا", "كذلك", "بدوره", "بدورها", "بدورهم"))
@@ -60,12 +60,12 @@ def clauses(view: Sentence) -> tuple[Clause, ...]:
 
 def _split(view: Sentence) -> list[Clause]:
     out, start, kind, antecedent = [], 0, "main", None
-    for k in range(len(view.tokens)):
-        if view.covering[k] is not None or cue_role(view.norm(k)) != "boundary":
+    for k in positions("boundary".__eq__, cue_roles(view)):
+        if view.covering[k] is not None:
             continue
         if k > start:
             out.append(Clause(start, k, kind, antecedent))
-        norm = view.norm(k)
+        norm = view.tokens[k].norm
         relative = norm in _RELATIVES
         before = view.covering[k - 1] if k else None
         antecedent = before if relative and (is_person(before) or is_institution(before)) else None
@@ -76,14 +76,25 @@ def _split(view: Sentence) -> list[Clause]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+def cue_roles(view: Sentence) -> list[str]:
+    """:func:`cue_role` of every token of a view (worked out once per view)."""
+    roles = view.derived.get("cue_roles")
+    if roles is None:
+        roles = view.derived["cue_roles"] = list(map(_CUE_ROLES.__getitem__, view.norms))
+    return roles
+
+
 def cue_role(norm: str) -> str:
-    """The cue class of a normalised word, or ``""`` (cached: every clause split asks for every word).
+    """The cue class of a normalised word, or ``""`` (memoised: every clause split asks for every word).
 
     Clause words match as written or after a conjunction ("وأن"); other cues
     also after a preposition ("بحضور"), never on a two-letter remnant
     ("وكان" is not "أن").
     """
+    return _CUE_ROLES[norm]
+
+
+def _cue_role(norm: str) -> str:
     table = _cues()
     variants = clitic_variants(norm)
     exact = [v for v in (norm, norm[1:] if norm[:1] in "وف" else "") if v]
@@ -91,6 +102,9 @@ def cue_role(norm: str) -> str:
         if variant in table:
             return table[variant]
     return next((table[v] for v in variants[1:] if len(v) > 2 and v in table and table[v] != "boundary"), "")
+
+
+_CUE_ROLES = WordMemo(_cue_role)
 
 
 def participants(view: Sentence, clause: Clause, i: int, subject_role: ParticipantRole,

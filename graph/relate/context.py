@@ -7,20 +7,22 @@ overlaps (a mention may start after a proclitic, inside "للأمم").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, groupby
+from operator import attrgetter
 
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import clitic_variants, normalize_text
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions
 
 __all__ = [
     "strip_to", "Sentence", "sentence_views", "PhraseIndex", "phrase_index", "is_person", "is_institution",
     "is_place", "PUNCT", "QUOTE_OPEN", "QUOTE_CLOSE",
 ]
 
+_SENTENCE, _START, _END = attrgetter("sentence"), attrgetter("start"), attrgetter("end")
 _LOOKBACK = 64  # mentions starting before a token that may still cover it
 PUNCT = frozenset("،,.:؛;!?؟()[]")
 QUOTE_OPEN = {"«": "»", "“": "”", "”": "”", '"': '"', "„": "“"}
@@ -65,11 +67,15 @@ class Sentence:
     derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # worked out once per view
 
     def mention_starts(self) -> dict[int, Mention]:
-        """Token index → mention that begins on that token."""
-        starts: dict[int, Mention] = {}
-        for i, mention in enumerate(self.covering):
-            if mention is not None and (i == 0 or self.covering[i - 1] is not mention):
-                starts[i] = mention
+        """Token index → mention that begins on that token (worked out once per view; do not change it)."""
+        starts = self.derived.get("starts")
+        if starts is None:
+            starts = self.derived["starts"] = {}
+            previous = None
+            for i, mention in enumerate(self.covering):
+                if mention is not None and mention is not previous:
+                    starts[i] = mention
+                previous = mention
         return starts
 
     def mention_end(self, i: int) -> int:
@@ -82,36 +88,62 @@ class Sentence:
     def norm(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
 
+    @property
+    def norms(self) -> list[str]:
+        """The tokens' normalised forms (worked out once per view; do not change them)."""
+        norms = self.derived.get("norms")
+        if norms is None:
+            norms = self.derived["norms"] = norms_of(self.tokens)
+        return norms
+
 
 def sentence_views(document: Document, mentions: Sequence[Mention]) -> list[Sentence]:
     """One :class:`Sentence` per document sentence, mentions laid on tokens."""
     by_sentence: dict[int, list[Token]] = {s.index: [] for s in document.sentences}
-    for token in document.tokens:
-        by_sentence.setdefault(token.sentence, []).append(token)
+    for index, tokens in groupby(document.tokens, _SENTENCE):
+        by_sentence.setdefault(index, []).extend(tokens)
     ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
     starts = [m.start for m in ordered]
     reach = list(accumulate((m.end for m in ordered), max))
     views = []
     for index in sorted(by_sentence):
         tokens = tuple(by_sentence[index])
-        covering = tuple(_covering(token, ordered, starts, reach) for token in tokens)
-        views.append(Sentence(index, tokens, covering))
+        views.append(Sentence(index, tokens, _covering(tokens, ordered, starts, reach)))
     return views
 
 
-def _covering(token: Token, mentions: list[Mention], starts: list[int], reach: list[int]) -> Mention | None:
-    """The first mention (by start, longest first) overlapping the token.
+def _covering(tokens, mentions: list[Mention], starts: list[int], reach: list[int]) -> tuple[Mention | None, ...]:
+    """For each token, the first mention (by start, longest first) overlapping it, among the
+    ``_LOOKBACK`` mentions starting last before the token ends.
 
-    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``: a token past it
-    (most tokens) is covered by none, and nothing is scanned.
+    ``reach[k]`` is the furthest end of ``mentions[:k + 1]``, so the first
+    mention to end after the token starts is found by binary search; only
+    when it lies before the window is the window scanned. Only the tokens a
+    mention overlaps are looked at (the others are covered by none).
     """
-    hi = bisect_left(starts, token.end)
-    if hi == 0 or reach[hi - 1] <= token.start:
-        return None
-    for k in range(max(0, hi - _LOOKBACK), hi):
-        if token.start < mentions[k].end:
-            return mentions[k]
-    return None
+    out: list[Mention | None] = [None] * len(tokens)
+    for i in _overlapped(tokens, mentions, starts, reach):
+        token = tokens[i]
+        hi = bisect_left(starts, token.end)
+        lo, first = max(0, hi - _LOOKBACK), bisect_right(reach, token.start)
+        if first >= lo:
+            out[i] = mentions[first] if first < hi else None
+        else:
+            out[i] = next((mentions[k] for k in range(lo, hi) if token.start < mentions[k].end), None)
+    return tuple(out)
+
+
+def _overlapped(tokens, mentions: list[Mention], starts: list[int], reach: list[int]) -> set[int]:
+    """Indexes of the tokens that some mention overlaps, found from the mentions' side by
+    binary search (the tokens are in text order, so their starts and ends are sorted)."""
+    if not tokens:
+        return set()
+    token_starts, token_ends = list(map(_START, tokens)), list(map(_END, tokens))
+    found: set[int] = set()
+    for k in range(bisect_right(reach, tokens[0].start), bisect_left(starts, tokens[-1].end)):
+        mention = mentions[k]
+        found.update(range(bisect_right(token_ends, mention.start), bisect_left(token_starts, mention.end)))
+    return found
 
 
 class PhraseIndex:
@@ -129,20 +161,32 @@ class PhraseIndex:
                 self._by_first.setdefault(words[0], []).append((words, row))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
+        self._opens = WordMemo(self._may_open)
 
     @property
     def first_words(self) -> frozenset[str]:
         return frozenset(self._by_first)
 
+    def openings(self, sentence: Sentence) -> list[int]:
+        """Indexes of the tokens a phrase may open on (one memoised lookup a word)."""
+        return positions(self._opens.__getitem__, sentence.norms)
+
     def match(self, sentence: Sentence, i: int, max_end: int | None = None):
         """``(end_index, row, proclitic_stripped)`` of the longest phrase at ``i``, or None."""
         limit = len(sentence.tokens) if max_end is None else max_end
-        for depth, variant in enumerate(clitic_variants(sentence.norm(i)) if i < limit else ()):
+        if not (0 <= i < min(limit, len(sentence.tokens)) and self._opens[sentence.tokens[i].norm]):
+            return None
+        for depth, variant in enumerate(clitic_variants(sentence.tokens[i].norm)):
             for words, row in self._by_first.get(variant, ()):
                 end = i + len(words)
                 if end <= limit and all(_word_matches(sentence.norm(i + k), w) for k, w in enumerate(words[1:], 1)):
                     return end, row, depth > 0
         return None
+
+
+    def _may_open(self, norm: str) -> bool:
+        """Whether a reading of the word opens a phrase (memoised by word: most open none)."""
+        return any(variant in self._by_first for variant in clitic_variants(norm))
 
 
 def _word_matches(norm: str, word: str) -> bool:

@@ -64,7 +64,7 @@ def add_participant_speakers(events: list[Event], views) -> list[Event]:
     text turns to what the participants said, the persons quoted next spoke at the gathering
     last named, until a new gathering is named."""
     gatherings = sorted((e.sentence, e.start) for e in events if e.kind in GATHERINGS)
-    turns = [v.index for v in views if any(v.norm(k) in _PARTICIPANTS for k in range(len(v.tokens)))]
+    turns = [v.index for v in views if not _PARTICIPANTS.isdisjoint(v.norms)]
     extra: dict[tuple[int, int], list[Mention]] = {}
     for turn in turns:
         host = max((g for g in gatherings if turn - _NEIGHBOURS <= g[0] <= turn), default=None)

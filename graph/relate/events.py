@@ -27,7 +27,7 @@ from graph.relate.discourse import (
 )
 from graph.relate.hosts import attach_relative_clauses, organizers_by_invitation, tour_stops
 from graph.relate.quotes import find_quotes, quotation_after
-from graph.text import clitic_variants, normalize_text
+from graph.text import WordMemo, clitic_variants, normalize_text, positions
 
 __all__ = ["find_events", "Trigger", "trigger_at", "is_series"]
 
@@ -55,12 +55,21 @@ def trigger_at(norm: str) -> Trigger | None:
     <EventKind.MEETING: 'Meeting'>
     >>> trigger_at(normalize_text("مؤتمراً")).kind
     <EventKind.CONFERENCE: 'Conference'>
+
+    Memoised by word: every token of an article is asked.
     """
+    return _TRIGGER_AT[norm]
+
+
+def _trigger_at(norm: str) -> Trigger | None:
     table = _triggers()
     for variant in clitic_variants(norm):
         if variant in table:
             return table[variant]
     return None
+
+
+_TRIGGER_AT = WordMemo(_trigger_at)
 
 
 def is_series(word: str) -> bool:
@@ -87,14 +96,15 @@ def find_events(document: Document, mentions: Sequence[Mention], exclude: Sequen
     """
     text = document.article.text
     speech = [(s, e) for s, e in find_quotes(text) if len(text[s:e].split()) >= _SPEECH_MIN_WORDS]
-    dates = find_dates(text, document.article.published)
+    dates = find_dates(text, document.article.published, document.tokens or None)
     views = sentence_views(document, mentions) if views is None else views
     found: list[tuple[Event, Clause]] = []
     subjects: list[tuple[int, Mention | None]] = []  # last named subject, for dropped ones
     for view in views:
-        for clause in clauses(view):
-            for i in range(clause.start, clause.end):
-                trigger = _trigger(view, i, speech)
+        candidates = positions(_TRIGGER_AT.__getitem__, view.norms)
+        for clause in clauses(view) if candidates else ():
+            for i in candidates:
+                trigger = _trigger(view, i, speech) if clause.start <= i < clause.end else None
                 if trigger is None:
                     continue
                 event = _event(document, views, view, clause, i, trigger, speech, dates, subjects, frozenset(exclude))

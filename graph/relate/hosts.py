@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from graph.records import Event, EventKind, Kind, Mention, ParticipantRole, Participation
-from graph.relate.arguments import Clause, clauses, cue_role, subject_after
+from graph.relate.arguments import Clause, clauses, cue_role, cue_roles, subject_after
 from graph.relate.context import Sentence, is_institution, is_person, is_place
-from graph.text import clitic_variants, normalize_text
+from graph.text import clitic_variants, normalize_text, positions
 
 __all__ = ["attach_relative_clauses", "organizers_by_invitation", "tour_stops"]
 
@@ -68,9 +68,10 @@ def organizers_by_invitation(events: list[Event], views) -> list[Event]:
     """The state or body that invited a participant of the next gathering organised it."""
     out = list(events)
     for view in views:
-        for clause in clauses(view):
-            for j in range(clause.start, clause.end):
-                if view.covering[j] is not None or cue_role(view.norm(j)) != "invite":
+        verbs = positions("invite".__eq__, cue_roles(view))
+        for clause in clauses(view) if verbs else ():
+            for j in verbs:
+                if not clause.start <= j < clause.end or view.covering[j] is not None:
                     continue
                 inviter, invited = _invitation(view, clause, j)
                 if inviter is None or invited is None:

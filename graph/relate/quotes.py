@@ -10,10 +10,13 @@ or the antecedent of a relative clause ("الجار الله الذي قال").
 
 from __future__ import annotations
 
+import re
+
 from graph.relate.context import QUOTE_OPEN
 
 __all__ = ["find_quotes", "quotation_after"]
 
+_OPENING = re.compile("|".join(map(re.escape, QUOTE_OPEN)))
 _MAX_QUOTE = 2000
 _MIN_WORDS = 4
 
@@ -26,18 +29,13 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     ['«هذه حرب»', '"كلمة"']
     """
     spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        close = QUOTE_OPEN.get(text[i])
-        if close is None:
-            i += 1
-            continue
-        end = _closing(text, i, close)
-        if end is None:
-            i += 1
-            continue
-        spans.append((i, end))
-        i = end
+    opening = _OPENING.search(text)
+    while opening is not None:
+        i = opening.start()
+        end = _closing(text, i, QUOTE_OPEN[text[i]])
+        if end is not None:
+            spans.append((i, end))
+        opening = _OPENING.search(text, i + 1 if end is None else end)
     return spans
 
 

@@ -87,13 +87,12 @@ def _titles(view: Sentence) -> tuple[dict[int, _Title], set[int]]:
     index = phrase_index("titles", "title_ar")
     titles: dict[int, _Title] = {}
     honorifics: set[int] = set()
-    i, previous = 0, None
-    next_covered = _next_covered(view)
-    while i < len(view.tokens):
-        limit = next_covered[i]
-        hit = index.match(view, i, limit) if view.covering[i] is None else None
+    after, previous = 0, None
+    openings = index.openings(view)
+    next_covered = _next_covered(view) if openings else []
+    for i in openings:
+        hit = index.match(view, i, next_covered[i]) if i >= after and view.covering[i] is None else None
         if hit is None:
-            i += 1
             continue
         end, row, stripped = hit
         if row["kind"] == "honorific":
@@ -102,7 +101,7 @@ def _titles(view: Sentence) -> tuple[dict[int, _Title], set[int]]:
             titles[previous.start] = previous = _Title(previous.start, end, True, previous.conjoined)
         else:
             titles[i] = previous = _Title(i, end, conjoined=stripped and view.norm(i)[:1] in "وف")
-        i = end
+        after = end
     return titles, honorifics
 
 
