@@ -6,11 +6,18 @@ article's metadata, its sentences and mentions, the entities it mentions
 the named graphs is the whole knowledge graph. IRIs are opaque ASCII and
 derive from content (gazetteer ids, hashes of normalised names, offsets),
 never from run order.
+
+Statements are made as text: each term as N-Triples prints it (what
+``str()`` of an Oxigraph term gives), each statement as its sort line
+(:func:`graph.serialize.statement_text`). A build makes millions of them,
+and the writers and the union's sort read nothing else: making an Oxigraph
+term, then printing it, cost more than the rest of the statements.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -25,6 +32,7 @@ from rdflib import namespace as rdflib_namespaces
 from graph import vocab
 from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
+from graph.serialize import LINE_MIDDLES, nquads_text
 
 __all__ = ["build_dataset", "iter_quads", "ArticleStatements", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
@@ -32,26 +40,28 @@ Quad = tuple  # (subject, predicate, object, graph name): Oxigraph terms
 
 
 class _Terms:
-    """A namespace's IRIs as Oxigraph terms: ``ANKG.Person`` here is ``vocab.ANKG.Person`` in Rust.
+    """A namespace's IRIs as N-Triples terms: ``ANKG.Person`` here is ``<`` + ``vocab.ANKG.Person`` + ``>``.
 
-    Statements are made by the million, and Oxigraph terms are cheap to make,
-    hash and sort where rdflib's are Python objects; closed namespaces still
-    raise on a typo. Attribute look-ups are kept, items (open-ended, such as
-    article IRIs) are not.
+    Closed namespaces still raise on a typo, and an open-ended item (a
+    Wikidata id) is checked as an IRI by Oxigraph. Attribute look-ups are kept.
     """
 
     def __init__(self, namespace):
         self._namespace = namespace
+        self._items: dict[str, str] = {}
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
+    def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        term = ox.NamedNode(str(self._namespace[name]))
+        term = f"<{self._namespace[name]}>"
         setattr(self, name, term)
         return term
 
-    def __getitem__(self, name: str) -> ox.NamedNode:
-        return ox.NamedNode(str(self._namespace[name]))
+    def __getitem__(self, name: str) -> str:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = str(ox.NamedNode(str(self._namespace[name])))
+        return term
 
 
 _RDFLIB_PREFIXES = (("rdf", rdflib_namespaces.RDF), ("rdfs", rdflib_namespaces.RDFS), ("xsd", rdflib_namespaces.XSD),
@@ -65,6 +75,9 @@ _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "plac
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
               "month-day": XSD.gMonthDay, "month-only": XSD.gMonth}
+_ESCAPES = {**{c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)},
+            0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+_NEEDS_ESCAPE = re.compile("[" + "".join(re.escape(chr(c)) for c in _ESCAPES) + "]")
 
 
 def build_dataset(extractions: Sequence[Extraction], resolution: Resolution) -> Dataset:
@@ -108,24 +121,29 @@ class ArticleStatements:
         self._ends = list(accumulate(len(x.mentions) + len(x.document.sentences) + 1 for x in self._articles))
 
     def part(self, index: int, count: int) -> Iterator[Quad]:
-        """The statements of part ``index`` (from 0) of ``count``, graph by graph."""
+        """The statements of part ``index`` (from 0) of ``count``, graph by graph, as Oxigraph terms."""
+        for name, lines in self.graphs(index, count):
+            for quad in ox.parse(input=nquads_text(lines, name), format=ox.RdfFormat.N_QUADS):
+                yield quad.subject, quad.predicate, quad.object, quad.graph_name
+
+    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes]]]:
+        """Part ``index`` (from 0) of ``count``: each article's graph name and statement lines, in the order made."""
         total = self._ends[-1] if self._ends else 0
         start, stop = (bisect_left(self._ends, total * i / count) for i in (index, index + 1))
         if index + 1 == count:
             stop = len(self._articles)
         for extraction in self._articles[start:stop]:
-            yield from self._article_quads(extraction)
+            yield _article_node(extraction.article.id), self._article_lines(extraction)
 
-    def _article_quads(self, extraction: Extraction) -> list[Quad]:
+    def _article_lines(self, extraction: Extraction) -> list[bytes]:
         article_id = extraction.article.id
-        quads: list[Quad] = []
-        g = _QuadSink(_article_node(article_id), quads)
+        g = _LineSink()
         _add_article(g, extraction, self._resolution, self._entities)
         for node in self._events.get(article_id, ()):
             _add_event(g, node, self._entities, article_id, self._triggers[node.id, article_id])
         for node in self._roles.get(article_id, ()):
             _add_role(g, node, self._entities, article_id)
-        return quads
+        return io.BytesIO("".join(g.lines).encode()).readlines()  # one encoding an article; split at b"\n" only
 
 
 def prefixes() -> dict[str, str]:
@@ -137,14 +155,16 @@ def prefixes() -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in sorted(_RDFLIB_PREFIXES)}
 
 
-class _QuadSink:
-    """Stands in for an rdflib graph: ``add`` appends a quad in graph ``name``."""
+class _LineSink:
+    """Stands in for an rdflib graph: ``add`` appends the statement's line (terms as N-Triples text)."""
 
-    def __init__(self, name: ox.NamedNode, quads: list[Quad]):
-        self.name, self.quads = name, quads
+    def __init__(self):
+        self.lines: list[str] = []
+        self._middle = LINE_MIDDLES
 
-    def add(self, triple: tuple) -> None:
-        self.quads.append((*triple, self.name))
+    def add(self, triple: tuple[str, str, str]) -> None:
+        s, p, o = triple
+        self.lines.append(f"{s}{self._middle[p]}{o}\n")
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:
@@ -158,56 +178,71 @@ def article_iri(article_id: str) -> URIRef:
     >>> str(article_iri("000_03a67d754ecf070b"))
     'https://w3id.org/ankg/id/article/000_03a67d754ecf070b'
     """
-    return URIRef(_article_node(article_id).value)
+    return URIRef(_article_node(article_id)[1:-1])
 
 
 def entity_iri(entity_id: str) -> URIRef:
-    return URIRef(_entity_node(entity_id).value)
+    return URIRef(_entity_node(entity_id)[1:-1])
 
 
 def event_iri(event_id: str) -> URIRef:
-    return URIRef(_event_node(event_id).value)
+    return URIRef(_event_node(event_id)[1:-1])
 
 
-def _article_node(article_id: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{_ID}article/{_slug(article_id)}")
+def _article_node(article_id: str) -> str:
+    return f"<{_ID}article/{_slug(article_id)}>"
 
 
 @lru_cache(maxsize=65536)
-def _entity_node(entity_id: str) -> ox.NamedNode:
-    return ox.NamedNode(_ID + _slug(entity_id))
+def _entity_node(entity_id: str) -> str:
+    return f"<{_ID}{_slug(entity_id)}>"
 
 
-def _event_node(event_id: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{_ID}event/{_slug(event_id)}")
+def _event_node(event_id: str) -> str:
+    return f"<{_ID}event/{_slug(event_id)}>"
+
+
+def _text(text: str, language: str) -> str:
+    """A language-tagged literal, as Oxigraph prints ``ox.Literal(text, language=language)``."""
+    return f'"{_escaped(text)}"@{language}'
+
+
+def _typed(text: str, datatype: str) -> str:
+    """A typed literal (``datatype`` an N-Triples IRI), as Oxigraph prints it: xsd:string is left implicit."""
+    return f'"{_escaped(text)}"' if datatype == XSD.string else f'"{_escaped(text)}"^^{datatype}'
+
+
+def _escaped(text: str) -> str:
+    """``text`` as N-Triples quotes it: quote, backslash and control characters escaped (nearly always none)."""
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 @lru_cache(maxsize=8192)
-def _integer(value: int) -> ox.Literal:
-    """Offsets and indexes repeat across articles: one shared term each (so for the small literals below)."""
-    return ox.Literal(str(value), datatype=XSD.integer)
+def _integer(value: int) -> str:
+    """Offsets and indexes repeat across articles: each printed once (so for the small literals below)."""
+    return _typed(str(value), XSD.integer)
 
 
 @lru_cache(maxsize=1024)
-def _plain(text: str) -> ox.Literal:
-    return ox.Literal(text)
+def _plain(text: str) -> str:
+    return _typed(text, XSD.string)
 
 
 @lru_cache(maxsize=4096)
-def _decimal(value: float) -> ox.Literal:
+def _decimal(value: float) -> str:
     """A rounded float as xsd:decimal (``0.95``, ``1.0``; never an exponent)."""
-    return ox.Literal(str(value), datatype=XSD.decimal)
+    return _typed(str(value), XSD.decimal)
 
 
-def _add_article(g: _QuadSink, extraction: Extraction, resolution: Resolution, entities: dict) -> None:
+def _add_article(g: _LineSink, extraction: Extraction, resolution: Resolution, entities: dict) -> None:
     article = extraction.article
     a = _article_node(article.id)
     _add_metadata(g, a, article, resolution, extraction)
     for sentence in extraction.document.sentences:
-        s = ox.NamedNode(f"{a.value}/s{sentence.index}")
+        s = f"{a[:-1]}/s{sentence.index}>"
         g.add((s, RDF.type, ANKG.Sentence))
         g.add((s, SCHEMA.isPartOf, a))
-        g.add((s, SCHEMA.text, ox.Literal(sentence.text, language="ar")))
+        g.add((s, SCHEMA.text, _text(sentence.text, "ar")))
         g.add((s, ANKG.sentenceIndex, _integer(sentence.index)))
     described = set()
     for mention in extraction.mentions:
@@ -224,17 +259,17 @@ def _add_article(g: _QuadSink, extraction: Extraction, resolution: Resolution, e
 def _add_metadata(g, a, article: Article, resolution: Resolution, extraction: Extraction) -> None:
     g.add((a, RDF.type, ANKG.Article))
     g.add((a, RDF.type, SCHEMA.NewsArticle))
-    g.add((a, SCHEMA.identifier, ox.Literal(article.id)))
+    g.add((a, SCHEMA.identifier, _plain(article.id)))
     if article.title:
-        g.add((a, SCHEMA.headline, ox.Literal(article.title, language="ar")))
+        g.add((a, SCHEMA.headline, _text(article.title, "ar")))
     if article.url:
-        g.add((a, SCHEMA.url, ox.Literal(article.url, datatype=XSD.anyURI)))
+        g.add((a, SCHEMA.url, _typed(article.url, XSD.anyURI)))
     if article.published:
-        g.add((a, SCHEMA.datePublished, ox.Literal(article.published.isoformat(), datatype=XSD.date)))
+        g.add((a, SCHEMA.datePublished, _typed(article.published.isoformat(), XSD.date)))
     if article.outlet:
-        g.add((a, ANKG.outlet, ox.Literal(article.outlet, language="ar")))
+        g.add((a, ANKG.outlet, _text(article.outlet, "ar")))
     if article.byline:
-        g.add((a, SCHEMA.author, ox.Literal(article.byline, language="ar")))
+        g.add((a, SCHEMA.author, _text(article.byline, "ar")))
     if article.dateline:
         place = _dateline_place(article, extraction, resolution)
         if place:
@@ -250,12 +285,12 @@ def _dateline_place(article, extraction, resolution) -> str | None:
 
 
 def _add_mention(g, a, mention: Mention, entity_id: str, evidence: str) -> None:
-    m = ox.NamedNode(f"{a.value}/m{mention.start}-{mention.end}")
+    m = f"{a[:-1]}/m{mention.start}-{mention.end}>"
     g.add((m, RDF.type, ANKG.Mention))
     g.add((m, ANKG.inArticle, a))
-    g.add((m, ANKG.inSentence, ox.NamedNode(f"{a.value}/s{mention.sentence}")))
+    g.add((m, ANKG.inSentence, f"{a[:-1]}/s{mention.sentence}>"))
     g.add((m, ANKG.denotes, _entity_node(entity_id)))
-    g.add((m, ANKG.surfaceForm, ox.Literal(mention.surface, language="ar")))
+    g.add((m, ANKG.surfaceForm, _text(mention.surface, "ar")))
     g.add((m, ANKG.startOffset, _integer(mention.start)))
     g.add((m, ANKG.endOffset, _integer(mention.end)))
     g.add((m, ANKG.confidence, _decimal(round(mention.confidence, 3))))
@@ -264,36 +299,36 @@ def _add_mention(g, a, mention: Mention, entity_id: str, evidence: str) -> None:
         g.add((m, ANKG.resolution, _plain(evidence)))
 
 
-def _add_entity(g: _QuadSink, entity: Entity) -> None:
+def _add_entity(g: _LineSink, entity: Entity) -> None:
     e = _entity_node(entity.id)
     g.add((e, RDF.type, ANKG[entity.kind.value]))
     g.add((e, RDF.type, _BASE_TYPE[entity.kind.group]))
     if entity.kind.group == "institution" and entity.kind.value != "Institution":
         g.add((e, RDF.type, ANKG.Institution))
-    g.add((e, RDFS.label, ox.Literal(entity.label_ar, language="ar")))
+    g.add((e, RDFS.label, _text(entity.label_ar, "ar")))
     if entity.label_en:
-        g.add((e, RDFS.label, ox.Literal(entity.label_en, language="en")))
+        g.add((e, RDFS.label, _text(entity.label_en, "en")))
     for alias in entity.aliases:
-        g.add((e, SKOS.altLabel, ox.Literal(alias, language="ar")))
+        g.add((e, SKOS.altLabel, _text(alias, "ar")))
     if entity.qid:
         g.add((e, OWL.sameAs, WD[entity.qid]))
     if entity.qualifier and entity.kind.group == "institution":
         g.add((e, ANKG.jurisdiction, _entity_node(entity.qualifier)))
 
 
-def _add_event(g: _QuadSink, node: EventNode, entities: dict, article_id: str, triggers: list[str]) -> None:
+def _add_event(g: _LineSink, node: EventNode, entities: dict, article_id: str, triggers: list[str]) -> None:
     """The event as this article's graph states it: derived from this article, with the
     ``triggers`` this article uses, so an event reported by K articles costs K
     statements of provenance and triggers, not K²."""
     e = _event_node(node.id)
     for cls in (ANKG[node.kind.value], ANKG.Event, SCHEMA.Event):
         g.add((e, RDF.type, cls))
-    g.add((e, RDFS.label, ox.Literal(node.label or node.mentions[0].trigger, language="ar")))
+    g.add((e, RDFS.label, _text(node.label or node.mentions[0].trigger, "ar")))
     cameo = _cameo().get(node.kind.value)
     if cameo:
         g.add((ANKG[node.kind.value], SKOS.closeMatch, CAMEO[cameo]))
     for trigger in triggers:
-        g.add((e, ANKG.trigger, ox.Literal(trigger, language="ar")))
+        g.add((e, ANKG.trigger, _text(trigger, "ar")))
     g.add((e, PROV.wasDerivedFrom, _article_node(article_id)))
     _add_date(g, e, node.date)
     for place in node.places:
@@ -304,37 +339,37 @@ def _add_event(g: _QuadSink, node: EventNode, entities: dict, article_id: str, t
             g.add((e, ANKG[role.value], _entity_node(entity_id)))
             g.add((e, SCHEMA.participant, _entity_node(entity_id)))
     for quotation in node.quotations:
-        g.add((e, ANKG.quotation, ox.Literal(quotation, language="ar")))
+        g.add((e, ANKG.quotation, _text(quotation, "ar")))
 
 
-def _add_date(g: _QuadSink, e: ox.NamedNode, date: DateValue | None) -> None:
+def _add_date(g: _LineSink, e: str, date: DateValue | None) -> None:
     if date is None or not date.value:
         g.add((e, ANKG.dateCertainty, _plain("unknown")))
         return
     datatype = _PRECISION.get(date.precision, XSD.string)
-    g.add((e, SCHEMA.startDate, ox.Literal(date.value, datatype=datatype)))
+    g.add((e, SCHEMA.startDate, _typed(date.value, datatype)))
     if date.end:
-        g.add((e, SCHEMA.endDate, ox.Literal(date.end, datatype=datatype)))
+        g.add((e, SCHEMA.endDate, _typed(date.end, datatype)))
     g.add((e, ANKG.dateCertainty, _plain(date.certainty)))
     if date.text:
-        g.add((e, ANKG.dateText, ox.Literal(date.text, language="ar")))
+        g.add((e, ANKG.dateText, _text(date.text, "ar")))
 
 
-def _add_role(g: _QuadSink, node: RoleNode, entities: dict, article_id: str) -> None:
+def _add_role(g: _LineSink, node: RoleNode, entities: dict, article_id: str) -> None:
     if node.person not in entities:
         return
-    m = ox.NamedNode(f"{_ID}membership/{_slug(node.id)}")
-    role = ox.NamedNode(f"{_ID}role/{hashlib.sha1(node.title.encode()).hexdigest()[:12]}")
+    m = f"<{_ID}membership/{_slug(node.id)}>"
+    role = f"<{_ID}role/{hashlib.sha1(node.title.encode()).hexdigest()[:12]}>"
     g.add((m, RDF.type, ORG.Membership))
     g.add((m, ORG.member, _entity_node(node.person)))
     g.add((m, ORG.role, role))
     g.add((role, RDF.type, ANKG.Role))
     g.add((role, RDF.type, ORG.Role))
-    g.add((role, RDFS.label, ox.Literal(node.title, language="ar")))
+    g.add((role, RDFS.label, _text(node.title, "ar")))
     if node.organization and node.organization in entities:
         g.add((m, ORG.organization, _entity_node(node.organization)))
     if node.attested:
-        g.add((m, ANKG.attestedOn, ox.Literal(node.attested, datatype=XSD.date)))
+        g.add((m, ANKG.attestedOn, _typed(node.attested, XSD.date)))
     g.add((m, PROV.wasDerivedFrom, _article_node(article_id)))
 
 

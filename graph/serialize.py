@@ -35,7 +35,7 @@ from graph.triple_index import TripleIndex
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
     "rdflib_term", "rdflib_terms", "rdflib_triples", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
-    "statement_line", "QuadParts", "write_aside",
+    "statement_line", "statement_text", "nquads_text", "LINE_MIDDLES", "QuadParts", "GraphLines", "write_aside",
 ]
 
 CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
@@ -151,14 +151,15 @@ class RdfExport:
     the offsets of their sorted runs come back.
     """
 
-    def __init__(self, quads: Iterable[tuple] | QuadParts, prefixes: dict[str, str],
+    def __init__(self, quads: Iterable[tuple] | QuadParts | GraphLines, prefixes: dict[str, str],
                  graphs_formats: Collection[ox.RdfFormat] = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS),
                  jobs: int = 1):
-        self._source = quads if hasattr(quads, "part") else _Whole(quads)
+        in_parts = hasattr(quads, "graphs") or hasattr(quads, "part")
+        self._source = quads if hasattr(quads, "graphs") else _QuadGraphs(quads if in_parts else _Whole(quads))
         self.prefixes = dict(prefixes)
         self._formats = tuple(graphs_formats)
         self._graphs: list[_NamedGraphs] = []
-        self._jobs = jobs if hasattr(quads, "part") else 1
+        self._jobs = jobs if in_parts else 1
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, **options) -> "RdfExport":
@@ -181,7 +182,7 @@ class RdfExport:
                     for i in range(1, parts)]
         lines = ExternalSort()
         try:
-            self._graphs[0].render(self._source.part(0, parts), lines)
+            self._graphs[0].render(self._source.graphs(0, parts), lines)
             for child, graphs in zip(children, self._graphs[1:]):
                 lines.adopt(graphs.runs, child.result())
         finally:
@@ -189,8 +190,9 @@ class RdfExport:
                 child.close()
         self._source = None
         union, count = tempfile.TemporaryFile(), 0
-        for count, line in enumerate(lines.merged(), 1):
-            union.write(_ntriples_line(line))
+        for block in lines.merged_blocks():
+            union.write(_statements(block, b" .\n"))
+            count += block.count(b"\n")
         union.flush()
         return union, count
 
@@ -267,6 +269,13 @@ class QuadParts(Protocol):
     def part(self, index: int, count: int) -> Iterable[tuple]: ...
 
 
+class GraphLines(Protocol):
+    """A source of named graphs as statement lines (:func:`statement_text`, UTF-8), in ``count`` consecutive
+    parts: ``(graph name as N-Triples, or "" for the default graph; its lines)`` (:class:`graph.rdf.ArticleStatements`)."""
+
+    def graphs(self, index: int, count: int) -> Iterable[tuple[str, list[bytes]]]: ...
+
+
 class _Whole:
     """Quads that come as one stream (made in one part)."""
 
@@ -292,42 +301,72 @@ class _DatasetParts:
             yield from ((terms(s), terms(p), terms(o), name) for s, p, o in g)
 
 
-def _make_part(source: QuadParts, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:
+class _QuadGraphs:
+    """Quads from a :class:`QuadParts` source as :class:`GraphLines`."""
+
+    def __init__(self, source: QuadParts):
+        self._source = source
+
+    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes]]]:
+        for name, group in groupby(self._source.part(index, count), key=itemgetter(3)):
+            graph = "" if isinstance(name, ox.DefaultGraph) else str(name)
+            yield graph, [statement_line(s, p, o) for s, p, o, _ in group]
+
+
+def _make_part(source: GraphLines, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:
     """In a child: make part ``index``, render its graphs and sort its lines into ``graphs.runs``."""
     lines = ExternalSort(spill_file=graphs.runs)
-    graphs.render(source.part(index, count), lines)
+    graphs.render(source.graphs(index, count), lines)
     return lines.spill()
 
 
 class _NamedGraphs:
     """Each named graph of a part, sorted, rendered as TriG and/or N-Quads into a temporary file,
-    and a file for the sorted runs of its lines when a child makes the part."""
+    and a file for the sorted runs of its lines when a child makes the part.
+
+    N-Quads are the sorted lines rewritten (a few replacements over each graph's
+    text). TriG is Oxigraph's, from those N-Quads read back in batches of
+    graphs: one call renders a batch as calls graph by graph would (the
+    serialiser closes each graph's block at the next graph), and parsing in
+    Rust cost a fifth of making an Oxigraph quad per statement in Python.
+    """
 
     def __init__(self, formats: Collection[ox.RdfFormat], prefixes: dict[str, str]):
         self.spools = {fmt: tempfile.TemporaryFile() for fmt in formats}
         self.runs = tempfile.TemporaryFile()
         self.prefixes = prefixes
+        self._trig: list[bytes] = []
+        self._trig_size = 0
 
-    def render(self, quads: Iterable[tuple], union: ExternalSort) -> None:
-        """Render every graph of ``quads`` (they arrive graph by graph); add its statements' lines to ``union``."""
-        for _, group in groupby(quads, key=itemgetter(3)):
+    def render(self, graphs: Iterable[tuple[str, list[bytes]]], union: ExternalSort) -> None:
+        """Render every graph of ``graphs``; add its statements' lines to ``union``."""
+        for name, lines in graphs:
             if not self.spools:
-                union.extend(statement_line(*quad[:3]) for quad in group)
+                union.extend(lines)
                 continue
-            by_line = {statement_line(*quad[:3]): quad for quad in group}
-            ordered = sorted(by_line)
+            ordered = sorted(set(lines))
             union.extend(ordered)
-            self.add([ox.Quad(*by_line[line]) for line in ordered])
+            self.add(nquads_text(ordered, name))
+        self._render_trig()
         for spool in self.spools.values():
             spool.flush()
 
-    def add(self, quads: list[ox.Quad]) -> None:
-        for fmt, spool in self.spools.items():
-            if fmt == ox.RdfFormat.TRIG:
-                trig = ox.serialize(quads, format=fmt, prefixes=self.prefixes)
-                spool.write(b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix")))
-            else:
-                spool.write(ox.serialize(quads, format=fmt))
+    def add(self, nquads: bytes) -> None:
+        """Write one graph's N-Quads, and its TriG once a batch of graphs is due."""
+        if ox.RdfFormat.N_QUADS in self.spools:
+            self.spools[ox.RdfFormat.N_QUADS].write(nquads)
+        if ox.RdfFormat.TRIG in self.spools:
+            self._trig.append(nquads)
+            self._trig_size += len(nquads)
+            if self._trig_size >= _TRIG_BATCH:
+                self._render_trig()
+
+    def _render_trig(self) -> None:
+        if self._trig:
+            quads = ox.parse(input=b"".join(self._trig), format=ox.RdfFormat.N_QUADS)
+            trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
+            self.spools[ox.RdfFormat.TRIG].write(_without_prefixes(trig))
+            self._trig, self._trig_size = [], 0
 
     def close(self) -> None:
         for spool in (*self.spools.values(), self.runs):
@@ -436,22 +475,64 @@ def _memoised(convert: Callable) -> Callable:
 
 
 def statement_line(subject, predicate, obj) -> bytes:
-    """A statement as a line whose byte order is Turtle's: subject, ``rdf:type`` first, predicate, object.
-
-    Fields are tab-separated; Oxigraph escapes tabs, newlines and other
-    control characters in terms, so a field that is a prefix of another
-    sorts first, as in a tuple.
+    """A statement of Oxigraph terms as a line whose byte order is Turtle's: subject, ``rdf:type`` first,
+    predicate, object (:func:`statement_text`, UTF-8).
 
     >>> statement_line(ox.NamedNode("http://x/a"), ox.NamedNode(_RDF_TYPE), ox.Literal("b"))
     b'<http://x/a>\\t0\\thttp://www.w3.org/1999/02/22-rdf-syntax-ns#type\\t"b"\\n'
     """
-    iri = predicate.value
-    return f"{subject}\t{'0' if iri == _RDF_TYPE else '1'}\t{iri}\t{obj}\n".encode()
+    return statement_text(str(subject), str(predicate), str(obj)).encode()
 
 
-def _ntriples_line(line: bytes) -> bytes:
-    subject, _, predicate, obj = line.split(b"\t", 3)
-    return b"%s <%s> %s .\n" % (subject, predicate, obj[:-1])
+def statement_text(subject: str, predicate: str, obj: str) -> str:
+    """A statement, its terms as N-Triples text, as a line that sorts as Turtle wants its statements.
+
+    Subject, a flag putting ``rdf:type`` first, predicate IRI, object, tab-separated.
+    Terms escape tabs, newlines and other control characters, so a field that
+    is a prefix of another sorts first, as in a tuple; code point order is
+    UTF-8 byte order, so the lines sort the same as text and as bytes.
+
+    >>> statement_text("<http://x/a>", "<http://x/p>", '"b"@ar')
+    '<http://x/a>\\t1\\thttp://x/p\\t"b"@ar\\n'
+    """
+    return f"{subject}{LINE_MIDDLES[predicate]}{obj}\n"
+
+
+def nquads_text(lines: Iterable[bytes], graph: str) -> bytes:
+    """N-Quads of statement lines in ``graph`` (an N-Triples IRI, or "" for the default graph), as Oxigraph writes them.
+
+    >>> nquads_text([statement_text("<http://x/a>", "<http://x/p>", '"b"').encode()], "<http://x/g>")
+    b'<http://x/a> <http://x/p> "b" <http://x/g> .\\n'
+    """
+    return _statements(b"".join(lines), f" {graph} .\n".encode() if graph else b" .\n")
+
+
+def _statements(lines: bytes, end: bytes) -> bytes:
+    """Statement lines rewritten as N-Triples (``end`` ``b" .\\n"``) or N-Quads (the graph name before it).
+
+    Terms hold no tab, so the only tabs are the three separators.
+    """
+    return lines.replace(b"\t0\t", b" <").replace(b"\t1\t", b" <").replace(b"\t", b"> ").replace(b"\n", end)
+
+
+class _Middles(dict):
+    """Predicate (N-Triples IRI) → what a statement line holds between its subject and object."""
+
+    def __missing__(self, predicate: str) -> str:
+        iri = predicate[1:-1]
+        middle = self[predicate] = f"\t{'0' if iri == _RDF_TYPE else '1'}\t{iri}\t"
+        return middle
+
+
+LINE_MIDDLES = _Middles()
+
+
+def _without_prefixes(text: bytes) -> bytes:
+    """Oxigraph's TriG less its ``@prefix`` lines, which it writes first (a file has them once)."""
+    start = 0
+    while text.startswith(b"@prefix ", start):
+        start = text.index(b"\n", start) + 1
+    return text[start:]
 
 
 def _namespaces(terms) -> set[str]:
@@ -479,6 +560,8 @@ def _ox_term(term):
 
 _RDF_TYPE = str(RDF.type)
 _XSD_STRING = str(XSD.string)
+_TRIG_BATCH = 1 << 22
+"""Bytes of N-Quads rendered as TriG in one call."""
 
 
 def _oxigraph_writer(fmt: ox.RdfFormat, union: bool) -> Callable:
