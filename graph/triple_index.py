@@ -35,8 +35,25 @@ class TripleIndex:
         self._forward: dict = {}
         self._backward: dict = {}
         self._count = 0
-        for triple in triples:
-            self.add(triple)
+        self.update(triples)
+
+    def update(self, triples: Iterable[tuple]) -> None:
+        """:meth:`add` every statement of ``triples``, in a loop of its own (millions of them in a build)."""
+        forward, count = self._forward, 0
+        for s, p, o in triples:
+            by_subject = forward.get(p)
+            if by_subject is None:
+                by_subject = forward[p] = {}
+            found = by_subject.get(s)
+            if found is None:
+                by_subject[s] = o
+            elif type(found) is list:
+                found.append(o)
+            else:
+                by_subject[s] = [found, o]
+            count += 1
+        self._count += count
+        self._backward.clear()  # a later backward read must see these statements
 
     def add(self, triple: tuple) -> None:
         """Add one statement (not checked for repeats: the build's union has none)."""
