@@ -57,7 +57,8 @@ class ExternalSort:
                  spill_file: BinaryIO | None = None):
         self.run_lines = run_lines or RUN_LINES
         self._directory = directory
-        self._run: set[bytes] = set()
+        self._run: list[bytes] = []  # distinct, in sorted stretches
+        self._seen: set[bytes] = set()
         self._file = spill_file
         self._runs: list[tuple[BinaryIO, Segment]] = []
         self._adopted: list[BinaryIO] = []
@@ -69,9 +70,22 @@ class ExternalSort:
 
     def extend(self, lines: Iterable[bytes]) -> None:
         """Add ``lines`` (a run spills when it reaches ``run_lines`` distinct lines)."""
-        run = self._run
-        run.update(lines)
-        if len(run) >= self.run_lines:
+        self.extend_sorted(sorted(set(lines)))
+
+    def extend_sorted(self, lines: list[bytes]) -> None:
+        """Add distinct ``lines`` already in byte order (a named graph's, in a build).
+
+        The run keeps them in that order, less those it holds: sorting runs
+        added in order takes a few comparisons a line (Timsort merges them),
+        where sorting a set's lines took about 20 and a fifth of making the
+        statements at 1,000 articles.
+        """
+        fresh = set(lines) - self._seen
+        if len(fresh) < len(lines):
+            lines = [line for line in lines if line in fresh]
+        self._seen |= fresh
+        self._run += lines
+        if len(self._run) >= self.run_lines:
             self._spill_run()
 
     def spill(self) -> list[Segment]:
@@ -94,7 +108,7 @@ class ExternalSort:
     def merged_blocks(self) -> Iterator[bytes]:
         """Every distinct line once, in byte order, in blocks of whole lines."""
         last = _blocks(sorted(self._run))
-        self._run = set()
+        self._run, self._seen = [], set()
         try:
             if self._runs:
                 yield from _merge_blocks([*(_segment_blocks(file.fileno(), *segment) for file, segment in self._runs),
@@ -109,7 +123,7 @@ class ExternalSort:
         for file in {id(f): f for f in [*self._adopted, *([self._file] if self._file else [])]}.values():
             file.close()
         self._runs, self._adopted, self._file = [], [], None
-        self._run = set()
+        self._run, self._seen = [], set()
 
     def _spill_file(self) -> BinaryIO:
         if self._file is None:
@@ -119,10 +133,11 @@ class ExternalSort:
     def _spill_run(self) -> None:
         file = self._spill_file()
         start = file.seek(0, os.SEEK_END)
-        file.writelines(_blocks(sorted(self._run)))
+        self._run.sort()
+        file.writelines(_blocks(self._run))
         file.flush()  # runs are read with os.pread, past the buffer
         self._runs.append((file, (start, file.tell())))
-        self._run.clear()
+        self._run, self._seen = [], set()
 
 
 def _blocks(lines: list[bytes]) -> Iterator[bytes]:
