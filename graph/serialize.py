@@ -31,6 +31,7 @@ from rdflib.namespace import RDF, XSD
 
 from graph.external_sort import ExternalSort, Segment
 from graph.forked import Child, can_fork
+from graph.trig import TrigWriter
 from graph.triple_index import TripleIndex
 
 __all__ = [
@@ -343,19 +344,16 @@ class _NamedGraphs:
     """Each named graph of a part, sorted, rendered as TriG and/or N-Quads into a temporary file,
     and a file for the sorted runs of its lines when a child makes the part.
 
-    N-Quads are the sorted lines rewritten (a few replacements over each graph's
-    text). TriG is Oxigraph's, from those N-Quads read back in batches of
-    graphs: one call renders a batch as calls graph by graph would (the
-    serialiser closes each graph's block at the next graph), and parsing in
-    Rust cost a fifth of making an Oxigraph quad per statement in Python.
+    N-Quads are the sorted lines rewritten (a few replacements over each
+    graph's text); TriG is written from them too (:class:`graph.trig.TrigWriter`),
+    or by Oxigraph for a graph that writer leaves to it.
     """
 
     def __init__(self, formats: Collection[ox.RdfFormat], prefixes: dict[str, str]):
         self.spools = {fmt: tempfile.TemporaryFile() for fmt in formats}
         self.runs = tempfile.TemporaryFile()
         self.prefixes = prefixes
-        self._trig: list[bytes] = []
-        self._trig_size = 0
+        self._trig = TrigWriter(prefixes)
 
     def render(self, graphs: Iterable[tuple[str, list[bytes]]], union: ExternalSort) -> None:
         """Render every graph of ``graphs``; add its statements' lines to ``union``."""
@@ -364,28 +362,22 @@ class _NamedGraphs:
                 union.extend(lines)
                 continue
             ordered = sorted(set(lines))
-            union.extend(ordered)
-            self.add(nquads_text(ordered, name))
-        self._render_trig()
+            union.extend_sorted(ordered)
+            self.add(name, ordered)
         for spool in self.spools.values():
             spool.flush()
 
-    def add(self, nquads: bytes) -> None:
-        """Write one graph's N-Quads, and its TriG once a batch of graphs is due."""
-        if ox.RdfFormat.N_QUADS in self.spools:
+    def add(self, name: str, lines: list[bytes]) -> None:
+        """Write graph ``name`` (N-Triples, "" for the default graph) of sorted, distinct ``lines``."""
+        nquads = nquads_text(lines, name) if ox.RdfFormat.N_QUADS in self.spools else None
+        if nquads is not None:
             self.spools[ox.RdfFormat.N_QUADS].write(nquads)
         if ox.RdfFormat.TRIG in self.spools:
-            self._trig.append(nquads)
-            self._trig_size += len(nquads)
-            if self._trig_size >= _TRIG_BATCH:
-                self._render_trig()
-
-    def _render_trig(self) -> None:
-        if self._trig:
-            quads = ox.parse(input=b"".join(self._trig), format=ox.RdfFormat.N_QUADS)
-            trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes)
-            self.spools[ox.RdfFormat.TRIG].write(_without_prefixes(trig))
-            self._trig, self._trig_size = [], 0
+            trig = self._trig.graph(name, lines)
+            if trig is None:
+                quads = ox.parse(input=nquads or nquads_text(lines, name), format=ox.RdfFormat.N_QUADS)
+                trig = _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes))
+            self.spools[ox.RdfFormat.TRIG].write(trig)
 
     def close(self) -> None:
         for spool in (*self.spools.values(), self.runs):
@@ -618,8 +610,6 @@ _XSD_STRING = str(XSD.string)
 _ECHAR = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf"\'\\])')
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _READ = 1 << 20
-_TRIG_BATCH = 1 << 22
-"""Bytes of N-Quads rendered as TriG in one call."""
 
 
 def _oxigraph_writer(fmt: ox.RdfFormat, union: bool) -> Callable:

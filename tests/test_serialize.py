@@ -260,10 +260,10 @@ def test_a_child_that_fails_is_an_error_not_a_short_file(monkeypatch):
 
     parent, render = os.getpid(), _NamedGraphs.add
 
-    def broken(self, quads):
+    def broken(self, *graph):
         if os.getpid() != parent:
             raise RuntimeError("disk full")
-        render(self, quads)
+        render(self, *graph)
 
     monkeypatch.setattr(_NamedGraphs, "add", broken)
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
