@@ -17,7 +17,6 @@ term, then printing it, cost more than the rest of the statements.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -31,7 +30,7 @@ from rdflib import namespace as rdflib_namespaces
 
 from graph import vocab
 from graph.lexicon import read_lexicon
-from graph.records import Article, DateValue, Entity, EventNode, Extraction, Mention, Resolution, RoleNode
+from graph.records import Article, DateValue, Entity, EventNode, Extraction, Kind, Mention, Resolution, RoleNode
 from graph.serialize import LINE_MIDDLES, nquads_text
 
 __all__ = ["build_dataset", "iter_quads", "ArticleStatements", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
@@ -72,6 +71,7 @@ RDF, RDFS, XSD, OWL, SKOS, PROV = (_Terms(getattr(rdflib_namespaces, n)) for n i
 ANKG, SCHEMA, ORG, WD, CAMEO = (_Terms(getattr(vocab, n)) for n in ("ANKG", "SCHEMA", "ORG", "WD", "CAMEO"))
 _ID = str(vocab.ID)
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
+_GROUP = {kind: kind.group for kind in Kind}  # a property that builds a dict each call
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
               "month-day": XSD.gMonthDay, "month-only": XSD.gMonth}
@@ -143,7 +143,7 @@ class ArticleStatements:
             _add_event(g, node, self._entities, article_id, self._triggers[node.id, article_id])
         for node in self._roles.get(article_id, ()):
             _add_role(g, node, self._entities, article_id)
-        return io.BytesIO("".join(g.lines).encode()).readlines()  # one encoding an article; split at b"\n" only
+        return [line.encode() for line in g.lines]
 
 
 def prefixes() -> dict[str, str]:
@@ -213,7 +213,13 @@ def _typed(text: str, datatype: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    """``text`` as N-Triples quotes it: quote, backslash and control characters escaped (nearly always none)."""
+    """``text`` as N-Triples quotes it: quote, backslash and control characters escaped (nearly always none).
+
+    Every character escaped but the quote and the backslash is unprintable, and
+    ``isprintable`` scans faster than the pattern.
+    """
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
     return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
@@ -279,7 +285,7 @@ def _add_metadata(g, a, article: Article, resolution: Resolution, extraction: Ex
 def _dateline_place(article, extraction, resolution) -> str | None:
     """The place entity named by the dateline (its first mention in the text)."""
     for mention in extraction.mentions:
-        if mention.kind.group == "place" and mention.surface.strip() == article.dateline:
+        if _GROUP[mention.kind] == "place" and mention.surface.strip() == article.dateline:
             return resolution.denotes.get(mention)
     return None
 
@@ -300,10 +306,10 @@ def _add_mention(g, a, mention: Mention, entity_id: str, evidence: str) -> None:
 
 
 def _add_entity(g: _LineSink, entity: Entity) -> None:
-    e = _entity_node(entity.id)
+    e, group = _entity_node(entity.id), _GROUP[entity.kind]
     g.add((e, RDF.type, ANKG[entity.kind.value]))
-    g.add((e, RDF.type, _BASE_TYPE[entity.kind.group]))
-    if entity.kind.group == "institution" and entity.kind.value != "Institution":
+    g.add((e, RDF.type, _BASE_TYPE[group]))
+    if group == "institution" and entity.kind.value != "Institution":
         g.add((e, RDF.type, ANKG.Institution))
     g.add((e, RDFS.label, _text(entity.label_ar, "ar")))
     if entity.label_en:
@@ -312,7 +318,7 @@ def _add_entity(g: _LineSink, entity: Entity) -> None:
         g.add((e, SKOS.altLabel, _text(alias, "ar")))
     if entity.qid:
         g.add((e, OWL.sameAs, WD[entity.qid]))
-    if entity.qualifier and entity.kind.group == "institution":
+    if entity.qualifier and group == "institution":
         g.add((e, ANKG.jurisdiction, _entity_node(entity.qualifier)))
 
 
