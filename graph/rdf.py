@@ -156,14 +156,13 @@ def prefixes() -> dict[str, str]:
 
 
 class _LineSink:
-    """Stands in for an rdflib graph: ``add`` appends the statement's line (terms as N-Triples text)."""
+    """Collects an article's statements: ``add(s, p, o)`` appends the statement's line (terms as N-Triples text)."""
 
     def __init__(self):
         self.lines: list[str] = []
         self._middle = LINE_MIDDLES
 
-    def add(self, triple: tuple[str, str, str]) -> None:
-        s, p, o = triple
+    def add(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s}{self._middle[p]}{o}\n")
 
 
@@ -246,10 +245,10 @@ def _add_article(g: _LineSink, extraction: Extraction, resolution: Resolution, e
     _add_metadata(g, a, article, resolution, extraction)
     for sentence in extraction.document.sentences:
         s = f"{a[:-1]}/s{sentence.index}>"
-        g.add((s, RDF.type, ANKG.Sentence))
-        g.add((s, SCHEMA.isPartOf, a))
-        g.add((s, SCHEMA.text, _text(sentence.text, "ar")))
-        g.add((s, ANKG.sentenceIndex, _integer(sentence.index)))
+        g.add(s, RDF.type, ANKG.Sentence)
+        g.add(s, SCHEMA.isPartOf, a)
+        g.add(s, SCHEMA.text, _text(sentence.text, "ar"))
+        g.add(s, ANKG.sentenceIndex, _integer(sentence.index))
     described = set()
     for mention in extraction.mentions:
         entity_id = resolution.denotes.get(mention)
@@ -258,28 +257,28 @@ def _add_article(g: _LineSink, extraction: Extraction, resolution: Resolution, e
         _add_mention(g, a, mention, entity_id, resolution.evidence.get(mention, ""))
         if entity_id not in described:  # once an article: a corpus gives an entity many aliases
             described.add(entity_id)
-            g.add((a, SCHEMA.mentions, _entity_node(entity_id)))
+            g.add(a, SCHEMA.mentions, _entity_node(entity_id))
             _add_entity(g, entities[entity_id])
 
 
 def _add_metadata(g, a, article: Article, resolution: Resolution, extraction: Extraction) -> None:
-    g.add((a, RDF.type, ANKG.Article))
-    g.add((a, RDF.type, SCHEMA.NewsArticle))
-    g.add((a, SCHEMA.identifier, _plain(article.id)))
+    g.add(a, RDF.type, ANKG.Article)
+    g.add(a, RDF.type, SCHEMA.NewsArticle)
+    g.add(a, SCHEMA.identifier, _plain(article.id))
     if article.title:
-        g.add((a, SCHEMA.headline, _text(article.title, "ar")))
+        g.add(a, SCHEMA.headline, _text(article.title, "ar"))
     if article.url:
-        g.add((a, SCHEMA.url, _typed(article.url, XSD.anyURI)))
+        g.add(a, SCHEMA.url, _typed(article.url, XSD.anyURI))
     if article.published:
-        g.add((a, SCHEMA.datePublished, _typed(article.published.isoformat(), XSD.date)))
+        g.add(a, SCHEMA.datePublished, _typed(article.published.isoformat(), XSD.date))
     if article.outlet:
-        g.add((a, ANKG.outlet, _text(article.outlet, "ar")))
+        g.add(a, ANKG.outlet, _text(article.outlet, "ar"))
     if article.byline:
-        g.add((a, SCHEMA.author, _text(article.byline, "ar")))
+        g.add(a, SCHEMA.author, _text(article.byline, "ar"))
     if article.dateline:
         place = _dateline_place(article, extraction, resolution)
         if place:
-            g.add((a, ANKG.dateline, _entity_node(place)))
+            g.add(a, ANKG.dateline, _entity_node(place))
 
 
 def _dateline_place(article, extraction, resolution) -> str | None:
@@ -292,34 +291,34 @@ def _dateline_place(article, extraction, resolution) -> str | None:
 
 def _add_mention(g, a, mention: Mention, entity_id: str, evidence: str) -> None:
     m = f"{a[:-1]}/m{mention.start}-{mention.end}>"
-    g.add((m, RDF.type, ANKG.Mention))
-    g.add((m, ANKG.inArticle, a))
-    g.add((m, ANKG.inSentence, f"{a[:-1]}/s{mention.sentence}>"))
-    g.add((m, ANKG.denotes, _entity_node(entity_id)))
-    g.add((m, ANKG.surfaceForm, _text(mention.surface, "ar")))
-    g.add((m, ANKG.startOffset, _integer(mention.start)))
-    g.add((m, ANKG.endOffset, _integer(mention.end)))
-    g.add((m, ANKG.confidence, _decimal(round(mention.confidence, 3))))
-    g.add((m, ANKG.method, _plain(mention.method)))
+    g.add(m, RDF.type, ANKG.Mention)
+    g.add(m, ANKG.inArticle, a)
+    g.add(m, ANKG.inSentence, f"{a[:-1]}/s{mention.sentence}>")
+    g.add(m, ANKG.denotes, _entity_node(entity_id))
+    g.add(m, ANKG.surfaceForm, _text(mention.surface, "ar"))
+    g.add(m, ANKG.startOffset, _integer(mention.start))
+    g.add(m, ANKG.endOffset, _integer(mention.end))
+    g.add(m, ANKG.confidence, _decimal(round(mention.confidence, 3)))
+    g.add(m, ANKG.method, _plain(mention.method))
     if evidence:
-        g.add((m, ANKG.resolution, _plain(evidence)))
+        g.add(m, ANKG.resolution, _plain(evidence))
 
 
 def _add_entity(g: _LineSink, entity: Entity) -> None:
     e, group = _entity_node(entity.id), _GROUP[entity.kind]
-    g.add((e, RDF.type, ANKG[entity.kind.value]))
-    g.add((e, RDF.type, _BASE_TYPE[group]))
+    g.add(e, RDF.type, ANKG[entity.kind.value])
+    g.add(e, RDF.type, _BASE_TYPE[group])
     if group == "institution" and entity.kind.value != "Institution":
-        g.add((e, RDF.type, ANKG.Institution))
-    g.add((e, RDFS.label, _text(entity.label_ar, "ar")))
+        g.add(e, RDF.type, ANKG.Institution)
+    g.add(e, RDFS.label, _text(entity.label_ar, "ar"))
     if entity.label_en:
-        g.add((e, RDFS.label, _text(entity.label_en, "en")))
+        g.add(e, RDFS.label, _text(entity.label_en, "en"))
     for alias in entity.aliases:
-        g.add((e, SKOS.altLabel, _text(alias, "ar")))
+        g.add(e, SKOS.altLabel, _text(alias, "ar"))
     if entity.qid:
-        g.add((e, OWL.sameAs, WD[entity.qid]))
+        g.add(e, OWL.sameAs, WD[entity.qid])
     if entity.qualifier and group == "institution":
-        g.add((e, ANKG.jurisdiction, _entity_node(entity.qualifier)))
+        g.add(e, ANKG.jurisdiction, _entity_node(entity.qualifier))
 
 
 def _add_event(g: _LineSink, node: EventNode, entities: dict, article_id: str, triggers: list[str]) -> None:
@@ -328,37 +327,37 @@ def _add_event(g: _LineSink, node: EventNode, entities: dict, article_id: str, t
     statements of provenance and triggers, not K²."""
     e = _event_node(node.id)
     for cls in (ANKG[node.kind.value], ANKG.Event, SCHEMA.Event):
-        g.add((e, RDF.type, cls))
-    g.add((e, RDFS.label, _text(node.label or node.mentions[0].trigger, "ar")))
+        g.add(e, RDF.type, cls)
+    g.add(e, RDFS.label, _text(node.label or node.mentions[0].trigger, "ar"))
     cameo = _cameo().get(node.kind.value)
     if cameo:
-        g.add((ANKG[node.kind.value], SKOS.closeMatch, CAMEO[cameo]))
+        g.add(ANKG[node.kind.value], SKOS.closeMatch, CAMEO[cameo])
     for trigger in triggers:
-        g.add((e, ANKG.trigger, _text(trigger, "ar")))
-    g.add((e, PROV.wasDerivedFrom, _article_node(article_id)))
+        g.add(e, ANKG.trigger, _text(trigger, "ar"))
+    g.add(e, PROV.wasDerivedFrom, _article_node(article_id))
     _add_date(g, e, node.date)
     for place in node.places:
         if place in entities:
-            g.add((e, SCHEMA.location, _entity_node(place)))
+            g.add(e, SCHEMA.location, _entity_node(place))
     for entity_id, role in node.participants:
         if entity_id in entities:
-            g.add((e, ANKG[role.value], _entity_node(entity_id)))
-            g.add((e, SCHEMA.participant, _entity_node(entity_id)))
+            g.add(e, ANKG[role.value], _entity_node(entity_id))
+            g.add(e, SCHEMA.participant, _entity_node(entity_id))
     for quotation in node.quotations:
-        g.add((e, ANKG.quotation, _text(quotation, "ar")))
+        g.add(e, ANKG.quotation, _text(quotation, "ar"))
 
 
 def _add_date(g: _LineSink, e: str, date: DateValue | None) -> None:
     if date is None or not date.value:
-        g.add((e, ANKG.dateCertainty, _plain("unknown")))
+        g.add(e, ANKG.dateCertainty, _plain("unknown"))
         return
     datatype = _PRECISION.get(date.precision, XSD.string)
-    g.add((e, SCHEMA.startDate, _typed(date.value, datatype)))
+    g.add(e, SCHEMA.startDate, _typed(date.value, datatype))
     if date.end:
-        g.add((e, SCHEMA.endDate, _typed(date.end, datatype)))
-    g.add((e, ANKG.dateCertainty, _plain(date.certainty)))
+        g.add(e, SCHEMA.endDate, _typed(date.end, datatype))
+    g.add(e, ANKG.dateCertainty, _plain(date.certainty))
     if date.text:
-        g.add((e, ANKG.dateText, _text(date.text, "ar")))
+        g.add(e, ANKG.dateText, _text(date.text, "ar"))
 
 
 def _add_role(g: _LineSink, node: RoleNode, entities: dict, article_id: str) -> None:
@@ -366,17 +365,17 @@ def _add_role(g: _LineSink, node: RoleNode, entities: dict, article_id: str) -> 
         return
     m = f"<{_ID}membership/{_slug(node.id)}>"
     role = f"<{_ID}role/{hashlib.sha1(node.title.encode()).hexdigest()[:12]}>"
-    g.add((m, RDF.type, ORG.Membership))
-    g.add((m, ORG.member, _entity_node(node.person)))
-    g.add((m, ORG.role, role))
-    g.add((role, RDF.type, ANKG.Role))
-    g.add((role, RDF.type, ORG.Role))
-    g.add((role, RDFS.label, _text(node.title, "ar")))
+    g.add(m, RDF.type, ORG.Membership)
+    g.add(m, ORG.member, _entity_node(node.person))
+    g.add(m, ORG.role, role)
+    g.add(role, RDF.type, ANKG.Role)
+    g.add(role, RDF.type, ORG.Role)
+    g.add(role, RDFS.label, _text(node.title, "ar"))
     if node.organization and node.organization in entities:
-        g.add((m, ORG.organization, _entity_node(node.organization)))
+        g.add(m, ORG.organization, _entity_node(node.organization))
     if node.attested:
-        g.add((m, ANKG.attestedOn, _typed(node.attested, XSD.date)))
-    g.add((m, PROV.wasDerivedFrom, _article_node(article_id)))
+        g.add(m, ANKG.attestedOn, _typed(node.attested, XSD.date))
+    g.add(m, PROV.wasDerivedFrom, _article_node(article_id))
 
 
 def _triggers_by_article(events) -> dict[tuple[str, str], list[str]]:
