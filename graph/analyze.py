@@ -27,8 +27,10 @@ from rdflib.namespace import OWL, SKOS
 from graph.errors import GraphError
 from graph.measures import MEASURES, compute_measures, score_nodes
 from graph.serialize import rdflib_triples
-from graph.triple_index import TripleIndex
+from graph.triple_index import CachedTerms, TripleIndex
 from graph.vocab import ANKG, ORG, SCHEMA, WD
+
+RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA = map(CachedTerms, (RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA))
 
 __all__ = [
     "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "UNREAD_TYPES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
