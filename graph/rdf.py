@@ -72,6 +72,7 @@ ANKG, SCHEMA, ORG, WD, CAMEO = (_Terms(getattr(vocab, n)) for n in ("ANKG", "SCH
 _ID = str(vocab.ID)
 _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "place": SCHEMA.Place}
 _GROUP = {kind: kind.group for kind in Kind}  # a property that builds a dict each call
+_DESCRIBED = 1 << 15
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
               "month-day": XSD.gMonthDay, "month-only": XSD.gMonth}
@@ -109,6 +110,11 @@ class ArticleStatements:
     :func:`iter_quads`. What every part reads (entities by id, events, triggers
     and roles by article) is gathered once, before any part is made: a
     forked process making one part then reads it without copying it.
+    An article's graph comes as the lines of its own nodes (the article, its
+    sentences and mentions: no other graph states them) and the lines other
+    graphs may state too (entities, events, roles); an entity's description
+    is the same in every graph, so its lines are made once (for the
+    ``_DESCRIBED`` entities last made).
     """
 
     def __init__(self, extractions: Sequence[Extraction], resolution: Resolution):
@@ -119,31 +125,46 @@ class ArticleStatements:
         self._triggers = _triggers_by_article(resolution.events)
         self._roles = _by_article(resolution.roles, lambda n: n.articles)
         self._ends = list(accumulate(len(x.mentions) + len(x.document.sentences) + 1 for x in self._articles))
+        self._descriptions: dict[str, list[bytes]] = {}
 
     def part(self, index: int, count: int) -> Iterator[Quad]:
         """The statements of part ``index`` (from 0) of ``count``, graph by graph, as Oxigraph terms."""
-        for name, lines in self.graphs(index, count):
-            for quad in ox.parse(input=nquads_text(lines, name), format=ox.RdfFormat.N_QUADS):
+        for name, own, shared in self.graphs(index, count):
+            for quad in ox.parse(input=nquads_text(own + shared, name), format=ox.RdfFormat.N_QUADS):
                 yield quad.subject, quad.predicate, quad.object, quad.graph_name
 
-    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes]]]:
-        """Part ``index`` (from 0) of ``count``: each article's graph name and statement lines, in the order made."""
+    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes], list[bytes]]]:
+        """Part ``index`` (from 0) of ``count``: each article's graph name, the statement lines of its own
+        nodes and the lines other graphs may state too (:class:`graph.serialize.GraphLines`)."""
         total = self._ends[-1] if self._ends else 0
         start, stop = (bisect_left(self._ends, total * i / count) for i in (index, index + 1))
         if index + 1 == count:
             stop = len(self._articles)
         for extraction in self._articles[start:stop]:
-            yield _article_node(extraction.article.id), self._article_lines(extraction)
+            yield _article_node(extraction.article.id), *self._article_lines(extraction)
 
-    def _article_lines(self, extraction: Extraction) -> list[bytes]:
+    def _article_lines(self, extraction: Extraction) -> tuple[list[bytes], list[bytes]]:
         article_id = extraction.article.id
-        g = _LineSink()
-        _add_article(g, extraction, self._resolution, self._entities)
+        own, shared = _LineSink(), _LineSink()
+        described = _add_article(own, extraction, self._resolution)
         for node in self._events.get(article_id, ()):
-            _add_event(g, node, self._entities, article_id, self._triggers[node.id, article_id])
+            _add_event(shared, node, self._entities, article_id, self._triggers[node.id, article_id])
         for node in self._roles.get(article_id, ()):
-            _add_role(g, node, self._entities, article_id)
-        return [line.encode() for line in g.lines]
+            _add_role(shared, node, self._entities, article_id)
+        lines = [line.encode() for line in shared.lines]
+        for entity_id in described:
+            lines += self._description(entity_id)
+        return [line.encode() for line in own.lines], lines
+
+    def _description(self, entity_id: str) -> list[bytes]:
+        lines = self._descriptions.get(entity_id)
+        if lines is None:
+            if len(self._descriptions) >= _DESCRIBED:
+                self._descriptions.clear()
+            g = _LineSink()
+            _add_entity(g, self._entities[entity_id])
+            lines = self._descriptions[entity_id] = [line.encode() for line in g.lines]
+        return lines
 
 
 def prefixes() -> dict[str, str]:
@@ -239,7 +260,8 @@ def _decimal(value: float) -> str:
     return _typed(str(value), XSD.decimal)
 
 
-def _add_article(g: _LineSink, extraction: Extraction, resolution: Resolution, entities: dict) -> None:
+def _add_article(g: _LineSink, extraction: Extraction, resolution: Resolution) -> list[str]:
+    """The article, its sentences and mentions; returns the entities it mentions, to describe."""
     article = extraction.article
     a = _article_node(article.id)
     _add_metadata(g, a, article, resolution, extraction)
@@ -249,16 +271,16 @@ def _add_article(g: _LineSink, extraction: Extraction, resolution: Resolution, e
         g.add(s, SCHEMA.isPartOf, a)
         g.add(s, SCHEMA.text, _text(sentence.text, "ar"))
         g.add(s, ANKG.sentenceIndex, _integer(sentence.index))
-    described = set()
+    described = {}
     for mention in extraction.mentions:
         entity_id = resolution.denotes.get(mention)
         if entity_id is None:
             continue
         _add_mention(g, a, mention, entity_id, resolution.evidence.get(mention, ""))
         if entity_id not in described:  # once an article: a corpus gives an entity many aliases
-            described.add(entity_id)
+            described[entity_id] = None
             g.add(a, SCHEMA.mentions, _entity_node(entity_id))
-            _add_entity(g, entities[entity_id])
+    return list(described)
 
 
 def _add_metadata(g, a, article: Article, resolution: Resolution, extraction: Extraction) -> None:

@@ -291,9 +291,10 @@ class QuadParts(Protocol):
 
 class GraphLines(Protocol):
     """A source of named graphs as statement lines (:func:`statement_text`, UTF-8), in ``count`` consecutive
-    parts: ``(graph name as N-Triples, or "" for the default graph; its lines)`` (:class:`graph.rdf.ArticleStatements`)."""
+    parts: ``(graph name as N-Triples, or "" for the default graph; lines no other graph states; the other
+    lines)`` (:class:`graph.rdf.ArticleStatements`). The union looks up only the other lines to drop repeats."""
 
-    def graphs(self, index: int, count: int) -> Iterable[tuple[str, list[bytes]]]: ...
+    def graphs(self, index: int, count: int) -> Iterable[tuple[str, list[bytes], list[bytes]]]: ...
 
 
 class _Whole:
@@ -327,10 +328,10 @@ class _QuadGraphs:
     def __init__(self, source: QuadParts):
         self._source = source
 
-    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes]]]:
+    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes], list[bytes]]]:
         for name, group in groupby(self._source.part(index, count), key=itemgetter(3)):
             graph = "" if isinstance(name, ox.DefaultGraph) else str(name)
-            yield graph, [statement_line(s, p, o) for s, p, o, _ in group]
+            yield graph, [], [statement_line(s, p, o) for s, p, o, _ in group]
 
 
 def _make_part(source: GraphLines, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:
@@ -355,15 +356,14 @@ class _NamedGraphs:
         self.prefixes = prefixes
         self._trig = TrigWriter(prefixes)
 
-    def render(self, graphs: Iterable[tuple[str, list[bytes]]], union: ExternalSort) -> None:
+    def render(self, graphs: Iterable[tuple[str, list[bytes], list[bytes]]], union: ExternalSort) -> None:
         """Render every graph of ``graphs``; add its statements' lines to ``union``."""
-        for name, lines in graphs:
-            if not self.spools:
-                union.extend(lines)
-                continue
-            ordered = sorted(set(lines))
-            union.extend_sorted(ordered)
-            self.add(name, ordered)
+        for name, own, shared in graphs:
+            own, shared = sorted(set(own)), sorted(set(shared))
+            union.extend_sorted(own, new=True)
+            union.extend_sorted(shared)
+            if self.spools:
+                self.add(name, sorted(own + shared))
         for spool in self.spools.values():
             spool.flush()
 
