@@ -120,20 +120,26 @@ def _packed(parts: Iterator[tuple[np.ndarray, np.ndarray]]) -> Iterator[tuple[np
 
 
 def _batch_distances(sub: sparse.csr_array, local: np.ndarray) -> np.ndarray:
-    """Per node of ``sub``, the sum of its distances to each of ``local`` that reaches it."""
+    """Per node of ``sub``, the sum of its distances to each of ``local`` that reaches it.
+
+    Each level spreads only from the nodes just reached (``sub`` is symmetric,
+    so their rows, transposed, are the product): most of a large component is
+    neither in a level's frontier nor next to it.
+    """
     columns = np.arange(len(local))
     reached = np.zeros((sub.shape[0], len(local)), dtype=bool)
     reached[local, columns] = True
-    frontier, total, level = reached.astype(np.float64), np.zeros(sub.shape[0]), 0
+    frontier, total, level = reached.copy(), np.zeros(sub.shape[0]), 0
     while True:
-        new = (sub @ frontier > 0) & ~reached
+        rows = np.flatnonzero(frontier.any(axis=1))
+        new = (sub[rows].T @ frontier[rows].astype(np.float64) > 0) & ~reached
         counts = new.sum(axis=1)
         if not counts.any():
             return total
         level += 1
         total += level * counts
         reached |= new
-        frontier = new.astype(np.float64)
+        frontier = new
 
 
 def _batch_dependencies(sub: sparse.csr_array, local: np.ndarray) -> np.ndarray:
