@@ -126,6 +126,7 @@ class ArticleStatements:
         self._roles = _by_article(resolution.roles, lambda n: n.articles)
         self._ends = list(accumulate(len(x.mentions) + len(x.document.sentences) + 1 for x in self._articles))
         self._descriptions: dict[str, list[bytes]] = {}
+        self._apart = len({x.article.id for x in self._articles}) == len(self._articles)  # else own nodes repeat
 
     def part(self, index: int, count: int) -> Iterator[Quad]:
         """The statements of part ``index`` (from 0) of ``count``, graph by graph, as Oxigraph terms."""
@@ -141,7 +142,8 @@ class ArticleStatements:
         if index + 1 == count:
             stop = len(self._articles)
         for extraction in self._articles[start:stop]:
-            yield _article_node(extraction.article.id), *self._article_lines(extraction)
+            own, shared = self._article_lines(extraction)
+            yield _article_node(extraction.article.id), *((own, shared) if self._apart else ([], own + shared))
 
     def _article_lines(self, extraction: Extraction) -> tuple[list[bytes], list[bytes]]:
         article_id = extraction.article.id

@@ -1,10 +1,12 @@
 """Writers: one registry of RDF serialisations, every file written atomically.
 
 A writer takes an :class:`RdfExport` (or an rdflib ``Dataset``, one named
-graph per article) and a path. Turtle, TriG, N-Triples and N-Quads are
-written by Oxigraph's serialisers (Rust; rdflib's Turtle writer takes
-minutes above 10^5 triples) from quads sorted once, so two builds of the
-same input are byte-identical and a diff of the output means something.
+graph per article) and a path. Statements are sorted once, as text lines,
+so two builds of the same input are byte-identical and a diff of the output
+means something. Turtle is Oxigraph's (Rust; rdflib's Turtle writer takes
+minutes above 10^5 triples); N-Triples and N-Quads are the sorted lines
+rewritten and TriG is written from them as Oxigraph writes it
+(:mod:`graph.trig`).
 Files are written to a temporary sibling and renamed, so an interrupted
 build never leaves half a file behind.
 """
@@ -134,19 +136,21 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
 
 
 class RdfExport:
-    """Oxigraph statements shared by every writer, deduplicated and sorted once, on disk.
+    """Statements shared by every writer, deduplicated and sorted once, on disk.
 
-    Built from quads that arrive graph by graph (:func:`graph.rdf.iter_quads`),
-    from a source that makes them in parts (:class:`graph.rdf.ArticleStatements`)
-    or from an rdflib ``Dataset``. Each named graph is sorted and rendered as
-    TriG and N-Quads into temporary files as it arrives, so the build never
-    holds every quad (an entity's description repeats in the graph of every
+    Built from a source that makes each named graph's statement lines in
+    parts (:class:`graph.rdf.ArticleStatements`), from quads of Oxigraph terms
+    that arrive graph by graph (:func:`graph.rdf.iter_quads`) or from an
+    rdflib ``Dataset``. Each named graph is sorted and rendered as TriG and
+    N-Quads into temporary files as it arrives, so the build never holds
+    every statement (an entity's description repeats in the graph of every
     article naming it). The union's distinct triples are sorted on disk
     (:class:`graph.external_sort.ExternalSort`) into an N-Triples file by
     subject with ``rdf:type`` first, so that Turtle groups each subject's
     statements under it: memory holds one run of lines, not the union, at
-    any corpus size. Terms are Oxigraph's: hashed, compared and printed in
-    Rust. Only the ``graphs_formats`` asked for are rendered (a build
+    any corpus size. Statements are text lines (terms as N-Triples) from
+    end to end: bytes compared in C, no term object made per statement.
+    Only the ``graphs_formats`` asked for are rendered (a build
     without N-Quads output does not make them). With ``jobs`` > 1 and a
     source in parts, forked children make, sort and render parts 2 to
     ``jobs`` while this process makes the first (:func:`_make_part`); only

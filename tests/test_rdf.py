@@ -71,3 +71,16 @@ def test_terms_are_printed_as_oxigraph_prints_them():
     assert _typed(every, XSD.date) == str(ox.Literal(every, datatype=date))
     assert _typed("x", XSD.string) == str(ox.Literal("x", datatype=ox.NamedNode(XSD.string[1:-1]))) == '"x"'
     assert _integer(7) == str(ox.Literal("7", datatype=ox.NamedNode(XSD.integer[1:-1])))
+
+
+def test_articles_with_one_id_make_each_statement_once_in_the_union(reported):
+    """Two extractions of one article state the same own nodes: the union still has each statement once."""
+    from graph.serialize import RdfExport
+
+    _, _, extractions, resolution = reported
+    once = RdfExport(ArticleStatements(extractions, resolution), {}, [])
+    twice = RdfExport(ArticleStatements([*extractions, extractions[0]], resolution), {}, [])
+    assert list(twice.triples) == list(once.triples) and twice.statement_count == once.statement_count
+    assert len({(q.subject, q.predicate, q.object) for q in once.triples}) == once.statement_count > 0
+    for export in (once, twice):
+        export.release()
