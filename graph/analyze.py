@@ -27,8 +27,10 @@ from rdflib.namespace import OWL, SKOS
 from graph.errors import GraphError
 from graph.measures import MEASURES, compute_measures, score_nodes
 from graph.serialize import rdflib_triples
-from graph.triple_index import TripleIndex
+from graph.triple_index import CachedTerms, TripleIndex
 from graph.vocab import ANKG, ORG, SCHEMA, WD
+
+RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA = map(CachedTerms, (RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA))
 
 __all__ = [
     "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "UNREAD_TYPES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
@@ -199,11 +201,14 @@ def comention_view(g: Graph, info: Mapping[str, dict] | None = None) -> nx.Graph
     """Entities mentioned in the same sentence (mentions sharing
     ``ankg:inSentence``); weight = number of such sentences."""
     info = node_info(g) if info is None else info
+    entities = _entities(info)
     by_sentence: dict[str, set[str]] = defaultdict(set)
     for mention, entity in g.subject_objects(ANKG.denotes):
-        sentence = g.value(mention, ANKG.inSentence)
-        if sentence is not None and str(entity) in info and info[str(entity)]["group"] != "event":
-            by_sentence[str(sentence)].add(str(entity))
+        entity = str(entity)
+        if entity in entities:
+            sentence = g.value(mention, ANKG.inSentence)
+            if sentence is not None:
+                by_sentence[str(sentence)].add(entity)
     weights: Counter = Counter()
     for entities in by_sentence.values():
         weights.update(combinations(sorted(entities), 2))
@@ -322,20 +327,26 @@ def _graph(info: Mapping[str, dict], nodes) -> nx.Graph:
 
 def _participations(g: Graph, info: Mapping[str, dict], with_location: bool):
     """Yield (entity, event, relation), the ankg role preferred over schema:participant."""
-    seen = set()
+    seen, entities = set(), _entities(info)
+    links = [(prop, str(prop).rsplit("#", 1)[-1]) for prop in _ROLES]
+    links += [(SCHEMA.location, "location")] if with_location else []
     for event, data in info.items():
         if data["group"] != "event":
             continue
         node = URIRef(event)
-        for prop in _ROLES + ((SCHEMA.location,) if with_location else ()):
-            relation = "location" if prop == SCHEMA.location else str(prop).rsplit("#", 1)[-1]
-            for entity in g.objects(node, prop):
-                if str(entity) in info and info[str(entity)]["group"] != "event":
-                    seen.add((str(entity), event))
-                    yield str(entity), event, relation
-        for entity in g.objects(node, SCHEMA.participant):
-            if str(entity) in info and info[str(entity)]["group"] != "event" and (str(entity), event) not in seen:
-                yield str(entity), event, "participant"
+        for prop, relation in links:
+            for entity in map(str, g.objects(node, prop)):
+                if entity in entities:
+                    seen.add((entity, event))
+                    yield entity, event, relation
+        for entity in map(str, g.objects(node, SCHEMA.participant)):
+            if entity in entities and (entity, event) not in seen:
+                yield entity, event, "participant"
+
+
+def _entities(info: Mapping[str, dict]) -> set[str]:
+    """The nodes of ``info`` that are not events."""
+    return {iri for iri, data in info.items() if data["group"] != "event"}
 
 
 def _memberships(g: Graph, info: Mapping[str, dict]):

@@ -14,7 +14,10 @@ from typing import Mapping
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from graph.triple_index import CachedTerms
 from graph.vocab import ANKG, ORG, PROV, SCHEMA
+
+RDF, RDFS, SKOS, ANKG, ORG, PROV, SCHEMA = map(CachedTerms, (RDF, RDFS, SKOS, ANKG, ORG, PROV, SCHEMA))
 
 __all__ = ["node_details", "Details", "class_labels", "MAX_SOURCES"]
 

@@ -16,6 +16,7 @@ import random
 import networkx as nx
 import numpy as np
 
+from graph.communities import louvain_communities
 from graph.paths import adjacency, components, dependencies, distance_totals
 
 __all__ = ["MEASURES", "compute_measures", "score_nodes", "sampled_betweenness", "exact_closeness", "sampled_closeness", "EXACT_BETWEENNESS_LIMIT", "BETWEENNESS_SAMPLE", "SEED"]
@@ -166,7 +167,7 @@ def _eigenvector(G: nx.Graph) -> tuple[dict, bool]:
 
 def _communities(G: nx.Graph) -> dict[str, int]:
     """Louvain (seed 42), numbered by decreasing size then smallest member IRI."""
-    groups = nx.community.louvain_communities(G, weight="weight", seed=SEED) if G.number_of_edges() else []
+    groups = louvain_communities(G, seed=SEED) if G.number_of_edges() else []
     covered = set().union(*groups) if groups else set()
     groups = [set(c) for c in groups] + [{n} for n in G if n not in covered]
     ordered = sorted(groups, key=lambda c: (-len(c), min(c)))

@@ -1,10 +1,12 @@
 """Writers: one registry of RDF serialisations, every file written atomically.
 
 A writer takes an :class:`RdfExport` (or an rdflib ``Dataset``, one named
-graph per article) and a path. Turtle, TriG, N-Triples and N-Quads are
-written by Oxigraph's serialisers (Rust; rdflib's Turtle writer takes
-minutes above 10^5 triples) from quads sorted once, so two builds of the
-same input are byte-identical and a diff of the output means something.
+graph per article) and a path. Statements are sorted once, as text lines,
+so two builds of the same input are byte-identical and a diff of the output
+means something. Turtle is Oxigraph's (Rust; rdflib's Turtle writer takes
+minutes above 10^5 triples); N-Triples and N-Quads are the sorted lines
+rewritten and TriG is written from them as Oxigraph writes it
+(:mod:`graph.trig`).
 Files are written to a temporary sibling and renamed, so an interrupted
 build never leaves half a file behind.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -30,12 +33,13 @@ from rdflib.namespace import RDF, XSD
 
 from graph.external_sort import ExternalSort, Segment
 from graph.forked import Child, can_fork
+from graph.trig import TrigWriter
 from graph.triple_index import TripleIndex
 
 __all__ = [
     "Writer", "WRITERS", "RdfExport", "register_writer", "get_writer", "write_atomic", "atomic_path",
     "rdflib_term", "rdflib_terms", "rdflib_triples", "union_graph", "sorted_lines", "load_context", "remove_stale_temporaries", "CONTEXT_PATH",
-    "statement_line", "QuadParts", "write_aside",
+    "statement_line", "statement_text", "nquads_text", "LINE_MIDDLES", "QuadParts", "GraphLines", "write_aside",
 ]
 
 CONTEXT_PATH = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
@@ -132,33 +136,36 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
 
 
 class RdfExport:
-    """Oxigraph statements shared by every writer, deduplicated and sorted once, on disk.
+    """Statements shared by every writer, deduplicated and sorted once, on disk.
 
-    Built from quads that arrive graph by graph (:func:`graph.rdf.iter_quads`),
-    from a source that makes them in parts (:class:`graph.rdf.ArticleStatements`)
-    or from an rdflib ``Dataset``. Each named graph is sorted and rendered as
-    TriG and N-Quads into temporary files as it arrives, so the build never
-    holds every quad (an entity's description repeats in the graph of every
+    Built from a source that makes each named graph's statement lines in
+    parts (:class:`graph.rdf.ArticleStatements`), from quads of Oxigraph terms
+    that arrive graph by graph (:func:`graph.rdf.iter_quads`) or from an
+    rdflib ``Dataset``. Each named graph is sorted and rendered as TriG and
+    N-Quads into temporary files as it arrives, so the build never holds
+    every statement (an entity's description repeats in the graph of every
     article naming it). The union's distinct triples are sorted on disk
     (:class:`graph.external_sort.ExternalSort`) into an N-Triples file by
     subject with ``rdf:type`` first, so that Turtle groups each subject's
     statements under it: memory holds one run of lines, not the union, at
-    any corpus size. Terms are Oxigraph's: hashed, compared and printed in
-    Rust. Only the ``graphs_formats`` asked for are rendered (a build
+    any corpus size. Statements are text lines (terms as N-Triples) from
+    end to end: bytes compared in C, no term object made per statement.
+    Only the ``graphs_formats`` asked for are rendered (a build
     without N-Quads output does not make them). With ``jobs`` > 1 and a
     source in parts, forked children make, sort and render parts 2 to
     ``jobs`` while this process makes the first (:func:`_make_part`); only
     the offsets of their sorted runs come back.
     """
 
-    def __init__(self, quads: Iterable[tuple] | QuadParts, prefixes: dict[str, str],
+    def __init__(self, quads: Iterable[tuple] | QuadParts | GraphLines, prefixes: dict[str, str],
                  graphs_formats: Collection[ox.RdfFormat] = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS),
                  jobs: int = 1):
-        self._source = quads if hasattr(quads, "part") else _Whole(quads)
+        in_parts = hasattr(quads, "graphs") or hasattr(quads, "part")
+        self._source = quads if hasattr(quads, "graphs") else _QuadGraphs(quads if in_parts else _Whole(quads))
         self.prefixes = dict(prefixes)
         self._formats = tuple(graphs_formats)
         self._graphs: list[_NamedGraphs] = []
-        self._jobs = jobs if hasattr(quads, "part") else 1
+        self._jobs = jobs if in_parts else 1
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, **options) -> "RdfExport":
@@ -181,7 +188,7 @@ class RdfExport:
                     for i in range(1, parts)]
         lines = ExternalSort()
         try:
-            self._graphs[0].render(self._source.part(0, parts), lines)
+            self._graphs[0].render(self._source.graphs(0, parts), lines)
             for child, graphs in zip(children, self._graphs[1:]):
                 lines.adopt(graphs.runs, child.result())
         finally:
@@ -189,8 +196,9 @@ class RdfExport:
                 child.close()
         self._source = None
         union, count = tempfile.TemporaryFile(), 0
-        for count, line in enumerate(lines.merged(), 1):
-            union.write(_ntriples_line(line))
+        for block in lines.merged_blocks():
+            union.write(_statements(block, b" .\n"))
+            count += block.count(b"\n")
         union.flush()
         return union, count
 
@@ -242,7 +250,7 @@ class RdfExport:
         for prefix, namespace in self.prefixes.items():
             g.bind(prefix, namespace, override=True)
         add = g.store.add
-        for triple in rdflib_triples(self.triples, predicates, types):
+        for triple in self._rdflib_union(predicates, types):
             add(triple, g)
         return g
 
@@ -252,7 +260,25 @@ class RdfExport:
         Mention details that no view reads are most of the statements, and the
         index holds what is left in a fraction of an rdflib store's memory.
         """
-        return TripleIndex(rdflib_triples(self.triples, predicates, types))
+        return TripleIndex(self._rdflib_union(predicates, types))
+
+    def _rdflib_union(self, predicates: Collection[str], types: Collection[str]) -> Iterator[tuple]:
+        """:func:`rdflib_triples` of the union, read from the lines of its file, not parsed by Oxigraph.
+
+        The file is this export's N-Triples (a statement a line, single spaces
+        between terms), so the statements left out are known from the bytes of
+        their predicate (61% of them in a build) and no term is made for them;
+        an Oxigraph triple made and filtered per statement was most of the
+        analysis graph's time.
+        """
+        skip = {f"<{iri}>".encode() for iri in predicates}
+        classes, rdf_type = {f"<{iri}>".encode() for iri in types}, f"<{_RDF_TYPE}>".encode()
+        terms = _memoised(_rdflib_ntriples_term)
+        for block in _blocks(self._union[0]):
+            for line in block.split(b"\n")[:-1]:
+                s, p, o = line[:-2].split(b" ", 2)
+                if p not in skip and not (p == rdf_type and o in classes):
+                    yield terms(s), terms(p), terms(o)
 
     def release(self) -> None:
         """Drop the union's file and the named graphs (the rdflib ``union`` stays)."""
@@ -265,6 +291,14 @@ class QuadParts(Protocol):
     """A source of quads, graph by graph, that can be made in ``count`` consecutive parts."""
 
     def part(self, index: int, count: int) -> Iterable[tuple]: ...
+
+
+class GraphLines(Protocol):
+    """A source of named graphs as statement lines (:func:`statement_text`, UTF-8), in ``count`` consecutive
+    parts: ``(graph name as N-Triples, or "" for the default graph; lines no other graph states; the other
+    lines)`` (:class:`graph.rdf.ArticleStatements`). The union looks up only the other lines to drop repeats."""
+
+    def graphs(self, index: int, count: int) -> Iterable[tuple[str, list[bytes], list[bytes]]]: ...
 
 
 class _Whole:
@@ -292,42 +326,62 @@ class _DatasetParts:
             yield from ((terms(s), terms(p), terms(o), name) for s, p, o in g)
 
 
-def _make_part(source: QuadParts, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:
+class _QuadGraphs:
+    """Quads from a :class:`QuadParts` source as :class:`GraphLines`."""
+
+    def __init__(self, source: QuadParts):
+        self._source = source
+
+    def graphs(self, index: int, count: int) -> Iterator[tuple[str, list[bytes], list[bytes]]]:
+        for name, group in groupby(self._source.part(index, count), key=itemgetter(3)):
+            graph = "" if isinstance(name, ox.DefaultGraph) else str(name)
+            yield graph, [], [statement_line(s, p, o) for s, p, o, _ in group]
+
+
+def _make_part(source: GraphLines, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:
     """In a child: make part ``index``, render its graphs and sort its lines into ``graphs.runs``."""
     lines = ExternalSort(spill_file=graphs.runs)
-    graphs.render(source.part(index, count), lines)
+    graphs.render(source.graphs(index, count), lines)
     return lines.spill()
 
 
 class _NamedGraphs:
     """Each named graph of a part, sorted, rendered as TriG and/or N-Quads into a temporary file,
-    and a file for the sorted runs of its lines when a child makes the part."""
+    and a file for the sorted runs of its lines when a child makes the part.
+
+    N-Quads are the sorted lines rewritten (a few replacements over each
+    graph's text); TriG is written from them too (:class:`graph.trig.TrigWriter`),
+    or by Oxigraph for a graph that writer leaves to it.
+    """
 
     def __init__(self, formats: Collection[ox.RdfFormat], prefixes: dict[str, str]):
         self.spools = {fmt: tempfile.TemporaryFile() for fmt in formats}
         self.runs = tempfile.TemporaryFile()
         self.prefixes = prefixes
+        self._trig = TrigWriter(prefixes)
 
-    def render(self, quads: Iterable[tuple], union: ExternalSort) -> None:
-        """Render every graph of ``quads`` (they arrive graph by graph); add its statements' lines to ``union``."""
-        for _, group in groupby(quads, key=itemgetter(3)):
-            if not self.spools:
-                union.extend(statement_line(*quad[:3]) for quad in group)
-                continue
-            by_line = {statement_line(*quad[:3]): quad for quad in group}
-            ordered = sorted(by_line)
-            union.extend(ordered)
-            self.add([ox.Quad(*by_line[line]) for line in ordered])
+    def render(self, graphs: Iterable[tuple[str, list[bytes], list[bytes]]], union: ExternalSort) -> None:
+        """Render every graph of ``graphs``; add its statements' lines to ``union``."""
+        for name, own, shared in graphs:
+            own, shared = sorted(set(own)), sorted(set(shared))
+            union.extend_sorted(own, new=True)
+            union.extend_sorted(shared)
+            if self.spools:
+                self.add(name, sorted(own + shared))
         for spool in self.spools.values():
             spool.flush()
 
-    def add(self, quads: list[ox.Quad]) -> None:
-        for fmt, spool in self.spools.items():
-            if fmt == ox.RdfFormat.TRIG:
-                trig = ox.serialize(quads, format=fmt, prefixes=self.prefixes)
-                spool.write(b"".join(line for line in trig.splitlines(keepends=True) if not line.startswith(b"@prefix")))
-            else:
-                spool.write(ox.serialize(quads, format=fmt))
+    def add(self, name: str, lines: list[bytes]) -> None:
+        """Write graph ``name`` (N-Triples, "" for the default graph) of sorted, distinct ``lines``."""
+        nquads = nquads_text(lines, name) if ox.RdfFormat.N_QUADS in self.spools else None
+        if nquads is not None:
+            self.spools[ox.RdfFormat.N_QUADS].write(nquads)
+        if ox.RdfFormat.TRIG in self.spools:
+            trig = self._trig.graph(name, lines)
+            if trig is None:
+                quads = ox.parse(input=nquads or nquads_text(lines, name), format=ox.RdfFormat.N_QUADS)
+                trig = _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefixes))
+            self.spools[ox.RdfFormat.TRIG].write(trig)
 
     def close(self) -> None:
         for spool in (*self.spools.values(), self.runs):
@@ -341,6 +395,18 @@ def _reading(file: BinaryIO) -> dict:
         return {"path": own}
     file.seek(0)
     return {"input": file}
+
+
+def _blocks(file: BinaryIO) -> Iterator[bytes]:
+    """``file`` from its start in blocks of whole lines (with an offset of its own, where possible)."""
+    own = _own_path(file)
+    reading = open(own, "rb") if own else file
+    reading.seek(0)
+    try:
+        yield from iter(lambda: reading.read(_READ) + reading.readline(), b"")
+    finally:
+        if own:
+            reading.close()
 
 
 def _copy(file: BinaryIO, out: BinaryIO) -> None:
@@ -423,6 +489,30 @@ def rdflib_term(term):
     raise ValueError(f"unsupported term: {term!r}")
 
 
+def _rdflib_ntriples_term(text: bytes):
+    """The rdflib term of an N-Triples term as Oxigraph writes it (:func:`rdflib_term` of the term it parses to).
+
+    >>> _rdflib_ntriples_term(b'"a\\\\tb"@ar'), _rdflib_ntriples_term(b'"5"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    (rdflib.term.Literal('a\\tb', lang='ar'), rdflib.term.Literal('5', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')))
+    """
+    term = text.decode()
+    if term[0] == "<":
+        return URIRef(term[1:-1])
+    if term[0] == "_":
+        return BNode(term[2:])
+    end = term.rindex('"')
+    value = _ECHAR.sub(_unescaped, term[1:end]) if "\\" in term else term[1:end]
+    if term.startswith("@", end + 1):
+        return Literal(value, lang=term[end + 2:])
+    datatype = term[end + 4:-1] if term.startswith("^^", end + 1) else _XSD_STRING
+    return Literal(value) if datatype == _XSD_STRING else Literal(value, datatype=URIRef(datatype))
+
+
+def _unescaped(match: re.Match) -> str:
+    escape = match[0]
+    return chr(int(escape[2:], 16)) if escape[1] in "uU" else _ECHARS[escape[1]]
+
+
 def _memoised(convert: Callable) -> Callable:
     seen: dict = {}
 
@@ -436,22 +526,64 @@ def _memoised(convert: Callable) -> Callable:
 
 
 def statement_line(subject, predicate, obj) -> bytes:
-    """A statement as a line whose byte order is Turtle's: subject, ``rdf:type`` first, predicate, object.
-
-    Fields are tab-separated; Oxigraph escapes tabs, newlines and other
-    control characters in terms, so a field that is a prefix of another
-    sorts first, as in a tuple.
+    """A statement of Oxigraph terms as a line whose byte order is Turtle's: subject, ``rdf:type`` first,
+    predicate, object (:func:`statement_text`, UTF-8).
 
     >>> statement_line(ox.NamedNode("http://x/a"), ox.NamedNode(_RDF_TYPE), ox.Literal("b"))
     b'<http://x/a>\\t0\\thttp://www.w3.org/1999/02/22-rdf-syntax-ns#type\\t"b"\\n'
     """
-    iri = predicate.value
-    return f"{subject}\t{'0' if iri == _RDF_TYPE else '1'}\t{iri}\t{obj}\n".encode()
+    return statement_text(str(subject), str(predicate), str(obj)).encode()
 
 
-def _ntriples_line(line: bytes) -> bytes:
-    subject, _, predicate, obj = line.split(b"\t", 3)
-    return b"%s <%s> %s .\n" % (subject, predicate, obj[:-1])
+def statement_text(subject: str, predicate: str, obj: str) -> str:
+    """A statement, its terms as N-Triples text, as a line that sorts as Turtle wants its statements.
+
+    Subject, a flag putting ``rdf:type`` first, predicate IRI, object, tab-separated.
+    Terms escape tabs, newlines and other control characters, so a field that
+    is a prefix of another sorts first, as in a tuple; code point order is
+    UTF-8 byte order, so the lines sort the same as text and as bytes.
+
+    >>> statement_text("<http://x/a>", "<http://x/p>", '"b"@ar')
+    '<http://x/a>\\t1\\thttp://x/p\\t"b"@ar\\n'
+    """
+    return f"{subject}{LINE_MIDDLES[predicate]}{obj}\n"
+
+
+def nquads_text(lines: Iterable[bytes], graph: str) -> bytes:
+    """N-Quads of statement lines in ``graph`` (an N-Triples IRI, or "" for the default graph), as Oxigraph writes them.
+
+    >>> nquads_text([statement_text("<http://x/a>", "<http://x/p>", '"b"').encode()], "<http://x/g>")
+    b'<http://x/a> <http://x/p> "b" <http://x/g> .\\n'
+    """
+    return _statements(b"".join(lines), f" {graph} .\n".encode() if graph else b" .\n")
+
+
+def _statements(lines: bytes, end: bytes) -> bytes:
+    """Statement lines rewritten as N-Triples (``end`` ``b" .\\n"``) or N-Quads (the graph name before it).
+
+    Terms hold no tab, so the only tabs are the three separators.
+    """
+    return lines.replace(b"\t0\t", b" <").replace(b"\t1\t", b" <").replace(b"\t", b"> ").replace(b"\n", end)
+
+
+class _Middles(dict):
+    """Predicate (N-Triples IRI) → what a statement line holds between its subject and object."""
+
+    def __missing__(self, predicate: str) -> str:
+        iri = predicate[1:-1]
+        middle = self[predicate] = f"\t{'0' if iri == _RDF_TYPE else '1'}\t{iri}\t"
+        return middle
+
+
+LINE_MIDDLES = _Middles()
+
+
+def _without_prefixes(text: bytes) -> bytes:
+    """Oxigraph's TriG less its ``@prefix`` lines, which it writes first (a file has them once)."""
+    start = 0
+    while text.startswith(b"@prefix ", start):
+        start = text.index(b"\n", start) + 1
+    return text[start:]
 
 
 def _namespaces(terms) -> set[str]:
@@ -479,6 +611,9 @@ def _ox_term(term):
 
 _RDF_TYPE = str(RDF.type)
 _XSD_STRING = str(XSD.string)
+_ECHAR = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf"\'\\])')
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_READ = 1 << 20
 
 
 def _oxigraph_writer(fmt: ox.RdfFormat, union: bool) -> Callable:

@@ -39,7 +39,7 @@ GROUP_COLORS = {"person": "#4e79a7", "institution": "#f28e2b", "place": "#59a14f
 _GROUP_CLASS = {"person": "Person", "institution": "Institution", "place": "Place", "event": "Event"}
 _HERE = Path(__file__).resolve().parent
 _SOURCE_MAP = re.compile(r"(//|/\*)# sourceMappingURL=[^\s*]*(\s*\*/)?")
-_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_TOP) -> list[Path]:
@@ -103,7 +103,10 @@ def json_for_script(data) -> str:
     >>> json_for_script({"t": "</script><b>&\\u2028"})
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
     """
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False).translate(_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    for char, escape in _ESCAPES:  # str.translate looks every character of the Arabic text up in a dict
+        text = text.replace(char, escape)
+    return text
 
 
 def _details(g: Graph, analysis: Analysis) -> Details:

@@ -88,3 +88,12 @@ def test_sources_are_batched_and_components_kept_apart(monkeypatch):
     assert paths.distance_totals(matrix, [nodes.index("p0")])[nodes.index("n000")] == 0
     sizes = sorted(len(c) for c in paths.components(matrix))
     assert sizes == sorted(len(c) for c in nx.connected_components(G))
+
+
+@pytest.mark.parametrize("pack", [1, 3, 10_000])
+def test_distance_totals_do_not_depend_on_how_components_are_packed(monkeypatch, pack):
+    """Small components are searched together; their totals are integers, the same however grouped."""
+    G = _forest_and_blobs(3)
+    monkeypatch.setattr(paths, "PACK", pack)
+    assert exact_closeness(G) == nx.closeness_centrality(G)
+    assert sampled_closeness(G, 25) == _closeness_by_networkx_search(G, 25)

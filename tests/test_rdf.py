@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rdflib import URIRef
 from rdflib.namespace import PROV
 
 from graph.pipeline import extract_article, resolve_all
-from graph.rdf import ANKG, ArticleStatements, article_iri, build_dataset, event_iri, iter_quads
+from graph.rdf import ArticleStatements, article_iri, build_dataset, event_iri, iter_quads
 from graph.records import Article
+from graph.vocab import ANKG
 from graph.serialize import union_graph
 
 CHAIN = ("gazetteer", "pattern")
@@ -41,7 +41,7 @@ def test_an_event_reported_by_several_articles_is_derived_from_each_in_its_own_g
 
 def test_each_article_graph_states_only_the_trigger_words_of_that_article(reported):
     node, dataset, *_ = reported
-    event, trigger = event_iri(node.id), URIRef(ANKG.trigger.value)
+    event, trigger = event_iri(node.id), ANKG.trigger
     said = {a: {str(t) for t in dataset.graph(article_iri(a)).objects(event, trigger)} for a in node.articles}
     assert said == {m.article_id: {m.trigger} for m in node.mentions}
     assert said["a1"] == {"لقاء"} and said["a0"] == {"اجتماعا"}
@@ -57,3 +57,30 @@ def test_the_parts_in_order_are_every_article_graph_once(reported, count):
     assert [q for part in parts for q in part] == list(iter_quads(extractions, resolution))
     graphs = [{q[3] for q in part} for part in parts]
     assert sum(map(len, graphs)) == len(set().union(*graphs)) == len(REPORTS)  # no graph split between parts
+
+
+def test_terms_are_printed_as_oxigraph_prints_them():
+    """Statements are made as text: every character of a literal is escaped (or not) as Oxigraph does."""
+    import pyoxigraph as ox
+
+    from graph.rdf import XSD, _integer, _text, _typed
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert _text(every, "ar") == str(ox.Literal(every, language="ar"))
+    date = ox.NamedNode(XSD.date[1:-1])
+    assert _typed(every, XSD.date) == str(ox.Literal(every, datatype=date))
+    assert _typed("x", XSD.string) == str(ox.Literal("x", datatype=ox.NamedNode(XSD.string[1:-1]))) == '"x"'
+    assert _integer(7) == str(ox.Literal("7", datatype=ox.NamedNode(XSD.integer[1:-1])))
+
+
+def test_articles_with_one_id_make_each_statement_once_in_the_union(reported):
+    """Two extractions of one article state the same own nodes: the union still has each statement once."""
+    from graph.serialize import RdfExport
+
+    _, _, extractions, resolution = reported
+    once = RdfExport(ArticleStatements(extractions, resolution), {}, [])
+    twice = RdfExport(ArticleStatements([*extractions, extractions[0]], resolution), {}, [])
+    assert list(twice.triples) == list(once.triples) and twice.statement_count == once.statement_count
+    assert len({(q.subject, q.predicate, q.object) for q in once.triples}) == once.statement_count > 0
+    for export in (once, twice):
+        export.release()
