@@ -57,14 +57,7 @@ class TripleIndex:
 
     def add(self, triple: tuple) -> None:
         """Add one statement (not checked for repeats: the build's union has none)."""
-        s, p, o = triple
-        by_subject = self._forward.get(p)
-        if by_subject is None:
-            by_subject = self._forward[p] = {}
-        _append(by_subject, s, o)
-        if self._backward:  # a later backward read must see this statement
-            self._backward.pop(p, None)
-        self._count += 1
+        self.update((triple,))
 
     def __len__(self) -> int:
         return self._count
