@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from graph.conll import TaggedSentence, spans
 from graph.records import Article, Kind
@@ -120,6 +121,7 @@ def test_marginals_are_probabilities(small_model: Path):
 
 @needs_corpora
 def test_features_are_cached_per_word():
+    sentence_features(["قال"])  # loads the phrase tables, which read their own words
     crf_features._word.cache_clear()
     sentence_features(["بغداد", "بغداد", "بغداد"])
     info = crf_features._word.cache_info()
@@ -132,3 +134,37 @@ def test_word_frequency_shortcut_agrees_with_wordfreq():
     keys = sorted(crf_features._arabic_frequencies())
     words = [*keys[::300], "بغداد2006", "١٢٣", "مُحَمَّد", "فولكسفاغن", "كلمةلاتوجد", "abc", "ـــ"]
     assert [crf_features._zipf(w) for w in words] == [zipf_frequency(w, "ar") for w in words]
+
+
+def _phrase_tags_by_scan(variants, phrases, prefixes, mark):
+    """The phrase tagger as first written: every position tried in turn."""
+    tags, i = [""] * len(variants), 0
+    while i < len(variants):
+        best, kinds = 0, ()
+        for first in variants[i]:
+            key, j = first, i
+            while key in prefixes:
+                if key in phrases and j + 1 - i > best:
+                    best, kinds = j + 1 - i, phrases[key]
+                j += 1
+                if j >= len(variants):
+                    break
+                key = f"{key} {variants[j][0]}"
+        if best:
+            tags[i:i + best] = [f"{mark}B-{'|'.join(kinds)}"] + [f"{mark}I-{'|'.join(kinds)}"] * (best - 1)
+        i += best or 1
+    return tags
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["الأمم", "المتحدة", "للأمم", "مجلس", "الأمن", "الدولي", "وزير", "الخارجية",
+                                 "في", "بغداد", "وبغداد", "قال", "تنظيم", "الدولة", "الإسلامية", "داعش", "."]),
+                max_size=25))
+def test_phrase_tags_skip_only_words_that_begin_no_phrase(words):
+    """Ruling words out by their variants tags what trying every position tags."""
+    variants = [crf_features.word_variants(w) for w in words]
+    for source, mark in (("gazetteer", "G"), ("lexicon", "L")):
+        phrases = crf_features._gazetteer_phrases() if source == "gazetteer" else crf_features._lexicon_phrases()
+        prefixes = crf_features._prefixes(source)
+        assert crf_features._phrase_tags(tuple(variants), phrases, prefixes, mark) == \
+            _phrase_tags_by_scan(variants, phrases, prefixes, mark)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Sequence
 
 from graph.gazetteer import ONTOLOGY_DIR, load_gazetteer
-from graph.text import clitic_variants, normalize_text, strip_proclitics, word_form
+from graph.text import WordMemo, clitic_variants, normalize_text, positions, strip_proclitics, word_form
 
 __all__ = [
     "sentence_features", "token_features", "phrase_tags", "word_variants", "word_features", "load_triggers", "clear_caches",
@@ -334,13 +334,15 @@ def _prefixes(source: str) -> frozenset[str]:
 
 def _phrase_tags(variants: tuple[tuple[str, ...], ...], phrases: dict, prefixes: frozenset,
                  mark: str) -> list[str]:
-    """``GB-TYPE``/``GI-TYPE`` (``mark`` G or L) over the longest phrase at each position."""
+    """``GB-TYPE``/``GI-TYPE`` (``mark`` G or L) over the longest phrase at each position.
+
+    Most words begin no phrase (no variant of theirs is a phrase prefix): a
+    memoised test of each word's variants rules them out without a Python loop.
+    """
     tags = [""] * len(variants)
-    starts = prefixes.intersection([v for vs in variants for v in vs])
-    i = 0
-    while i < len(variants):
-        if starts.isdisjoint(variants[i]):  # most words begin no phrase: one set test instead of a loop
-            i += 1
+    after = 0
+    for i in positions(_starts_phrase(prefixes).__getitem__, variants):
+        if i < after:
             continue
         best, kinds = 0, ()
         for first in variants[i]:
@@ -355,7 +357,11 @@ def _phrase_tags(variants: tuple[tuple[str, ...], ...], phrases: dict, prefixes:
         if best:
             kind = "|".join(kinds)
             tags[i:i + best] = [f"{mark}B-{kind}"] + [f"{mark}I-{kind}"] * (best - 1)
-            i += best
-        else:
-            i += 1
+            after = i + best
     return tags
+
+
+@lru_cache(maxsize=2)
+def _starts_phrase(prefixes: frozenset) -> WordMemo:
+    """Per word's variants: does one of them begin a phrase (is a prefix of one)?"""
+    return WordMemo(lambda variants: not prefixes.isdisjoint(variants))
