@@ -181,3 +181,19 @@ def test_tagger_over_a_tiny_network_matches_its_torch_twin():
     for (tags, probs, _), (ref_tags, ref_probs, _) in zip(fast._tag_group(sentences, True),
                                                           slow._tag_group(sentences, True)):
         assert tags.tolist() == ref_tags.tolist() and np.allclose(probs, ref_probs, atol=1e-5)
+
+
+def test_projection_cache_frees_rows_in_bulk_but_never_a_row_in_use():
+    def compute(new):
+        return np.array([[float(len(t))] * 2 for t in new], dtype=np.float32), new
+
+    cache = ProjectionCache(128, 2)
+    words = [f"w{i}" for i in range(300)]
+    cache.lookup(words[:128], compute)
+    slots, kept = cache.lookup(words[:100] + words[128:156], compute)  # full: the 28 rows not read here are freed
+    assert kept == tuple(words[:100] + words[128:156]) and len(set(slots.tolist())) == 128
+    assert cache.capacity == 128 and len(cache._free) == 0
+    for start in range(0, 300, 50):
+        part = words[start:start + 60]
+        slots, kept = cache.lookup(part, compute)
+        assert kept == tuple(part) and cache.table[0, slots, 0].tolist() == [float(len(w)) for w in part]
