@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import GraphError
+from graph.text import positions
 
 __all__ = [
     "TYPES", "TaggedSentence", "Scores", "ConllError",
@@ -128,20 +129,28 @@ def spans(tags) -> list[tuple[str, int, int]]:
     """Entity spans ``(type, start, end)`` with CoNLL semantics.
 
     An ``I-`` tag without a preceding ``B-``/``I-`` of the same type opens
-    an entity.
+    an entity. Only the tags other than ``O`` are read (most of a sentence's):
+    an ``O`` closes an entity, which a gap between them shows.
 
     >>> spans(["B-PERS", "I-PERS", "O", "I-LOC", "I-ORG", "B-ORG"])
     [('PERS', 0, 2), ('LOC', 3, 4), ('ORG', 4, 5), ('ORG', 5, 6)]
     """
-    found, kind, begin = [], None, 0
-    for i, tag in enumerate([*tags, "O"]):
+    found, kind, begin, last = [], None, 0, -1
+    for i in positions(_OUTSIDE.__ne__, tags):
+        tag = tags[i]
         bio, _, label = tag.partition("-")
-        if kind and not (bio == "I" and label == kind):
-            found.append((kind, begin, i))
+        if kind and not (i == last + 1 and bio == "I" and label == kind):
+            found.append((kind, begin, last + 1))
             kind = None
         if bio in ("B", "I") and kind is None:
             kind, begin = label, i
+        last = i
+    if kind:
+        found.append((kind, begin, last + 1))
     return found
+
+
+_OUTSIDE = "O"
 
 
 def evaluate(gold: list[list[str]], predicted: list[list[str]]) -> Scores:

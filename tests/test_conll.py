@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from graph.conll import (
     ConllError, TaggedSentence, evaluate, map_fane_tag, read_corpus, read_token_lines,
@@ -14,6 +15,24 @@ def test_spans_follow_conll_semantics():
     tags = ["I-PERS", "I-PERS", "O", "B-LOC", "I-ORG", "B-ORG", "I-ORG", "B-MISC"]
     assert spans(tags) == [("PERS", 0, 2), ("LOC", 3, 4), ("ORG", 4, 5), ("ORG", 5, 7), ("MISC", 7, 8)]
     assert spans([]) == [] and spans(["O", "O"]) == []
+
+
+def _spans_by_scan(tags):
+    """Spans as first written: every tag read, one past the end closing the last."""
+    found, kind, begin = [], None, 0
+    for i, tag in enumerate([*tags, "O"]):
+        bio, _, label = tag.partition("-")
+        if kind and not (bio == "I" and label == kind):
+            found.append((kind, begin, i))
+            kind = None
+        if bio in ("B", "I") and kind is None:
+            kind, begin = label, i
+    return found
+
+
+@given(st.lists(st.sampled_from(["O", "B-PERS", "I-PERS", "B-ORG", "I-ORG", "I-LOC", "X", "B-", "I"]), max_size=20))
+def test_spans_read_only_the_tags_that_are_not_o(tags):
+    assert spans(tags) == _spans_by_scan(tags)
 
 
 def test_evaluate_hand_computed():
