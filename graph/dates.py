@@ -23,7 +23,7 @@ __all__ = ["parse_publication_date", "find_dates", "normalize_date", "MONTHS", "
 
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
-_TEXT = attrgetter("text")
+_TEXT, _NORM = attrgetter("text"), attrgetter("norm")
 MONTHS = {
     normalize_text(name): number
     for number, names in enumerate(
@@ -58,8 +58,10 @@ _CURRENT = {"الحالي", "الجاري"}
 _PAST = {"المنصرم", "الماضي", "الفائت", "السابق"}
 _RANGE_LINK = {"و", "الي", "حتي", "وحتي", "-", "–"}
 _YEAR_CUE = {"عام", "العام", "سنه", "السنه", "منذ", "خلال"}
-_STARTERS = frozenset({"يوم", "يومي", "اليوم", "في", "بتاريخ", "شهر", "لشهر", "بشهر", "وشهر", "اول", "امس",
+_DAY_CUES = frozenset({"في", "بتاريخ", "يومي"})  # words that start a date only before a day number
+_STARTERS = frozenset({"يوم", "اليوم", "شهر", "لشهر", "بشهر", "وشهر", "اول", "امس",
                        "الاسبوع", "الشهر", *_YEAR_CUE, *_WEEKDAYS, *(m.split()[0] for m in MONTHS)})
+_NUMERIC_HINT = re.compile(r"\d\s*[-/.]\s*\d")
 
 
 def parse_publication_date(text: str) -> dt.date | None:
@@ -106,20 +108,22 @@ def find_dates(text: str, published: dt.date | None,
     >>> (d.value, d.end, d.certainty)
     ('2022-10-28', '2022-10-29', 'relative')
     """
-    plain = text.translate(_EASTERN) if _EASTERN_DIGIT.search(text) else text
+    eastern = _EASTERN_DIGIT.search(text) is not None
+    plain = text.translate(_EASTERN) if eastern else text
     found = [(s, e, _with_text(v, text[s:e])) for s, e, v in _numeric_dates(plain)]
     taken = [(s, e) for s, e, _ in found]
-    tokens = [_Span(*t) for t in tokenize(text)] if tokens is None else tokens
-    words = list(map(_DATE_WORDS.__getitem__, map(_TEXT, tokens)))
+    spans = [_Span(*t) for t in tokenize(text)] if tokens is None else tokens
+    words = _words(spans, tokens is not None and not eastern)
     after = 0
     for i in positions(_MAY_START_DATE.__getitem__, words):
-        if i < after or any(s <= tokens[i].start < e for s, e in taken):
+        if i < after or words[i] in _DAY_CUES and not _DAY.match(_norm(words, i + 1)) \
+                or any(s <= spans[i].start < e for s, e in taken):
             continue
         hit = _match_words(words, i, published)
         if hit is None:
             continue
         after, value = hit
-        start, end = tokens[i].start, tokens[after - 1].end
+        start, end = spans[i].start, spans[after - 1].end
         found.append((start, end, _with_text(value, text[start:end])))
     return sorted(found)
 
@@ -137,7 +141,11 @@ def normalize_date(text: str, published: dt.date | None = None) -> DateValue:
 
 
 def _numeric_dates(plain: str) -> list[tuple[int, int, DateValue]]:
+    """Dates written in digits only. Both patterns hold a digit, a separator and a digit; the
+    hint, which starts on a digit, finds none in most texts faster than they fail."""
     found = []
+    if _NUMERIC_HINT.search(plain) is None:
+        return found
     for match in _ISO.finditer(plain):
         day = _date(match[1], match[2], match[3])
         if day:
@@ -159,6 +167,15 @@ class _Span(NamedTuple):
     text: str
 
 
+def _words(spans, normalised: bool) -> list[str]:
+    """The words of a text as the date patterns read them. ``normalised``: the spans are a
+    document's tokens and the text has no Eastern digit, so their normalised forms serve (the
+    one difference, a token normalised to nothing read as itself, starts and continues no date)."""
+    if normalised:
+        return list(map(_NORM, spans))
+    return list(map(_DATE_WORDS.__getitem__, map(_TEXT, spans)))
+
+
 def _date_word(surface: str) -> str:
     """A word as the date patterns read it: Eastern digits made ASCII, normalised (memoised:
     a text repeats its words). Tokens of a text and of its translation are the same spans:
@@ -167,9 +184,11 @@ def _date_word(surface: str) -> str:
 
 
 def _may_start_date(norm: str) -> bool:
-    """False for a word no date pattern can start with (most words): it holds no digit
-    and no proclitic form of it is a month, weekday or date cue word."""
-    return any(ch.isdigit() for ch in norm) or any(v in _STARTERS for v in clitic_variants(norm))
+    """False for a word no date pattern can start with (most words): it holds no digit, no
+    proclitic form of it is a month, weekday or date cue word, and it is no day cue (في،
+    بتاريخ، يومي: those start a date only before a day number, checked where they stand)."""
+    return (norm in _DAY_CUES or any(ch.isdigit() for ch in norm)
+            or any(v in _STARTERS for v in clitic_variants(norm)))
 
 
 _DATE_WORDS = WordMemo(_date_word)

@@ -106,3 +106,26 @@ def test_backwards_range_keeps_only_its_start():
 def test_find_dates_reads_a_documents_tokens_as_its_own(text, published):
     tokens = analyze_text(Article(id="d", text=text)).tokens
     assert find_dates(text, published, tokens) == find_dates(text, published)
+
+
+_DATE_VOCABULARY = ("في", "وفي", "يوم", "يومي", "اليوم", "بتاريخ", "من", "شهر", "أكتوبر", "تشرين", "الأول", "آب",
+                    "الأربعاء", "الجمعة", "أمس", "أول", "الماضي", "الجاري", "عام", "العام", "خلال", "منذ", "الأسبوع",
+                    "الشهر", "و", "(", ")", "-", "/", ".", "،", "\n", "3", "28", "٢٩", "2014", "١٠", "2016م", "05")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_VOCABULARY), max_size=14).map(" ".join),
+       st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))))
+def test_words_ruled_out_start_no_date(text, published):
+    """The shortcuts (a word no pattern starts with, a day cue without a day number, a text with
+    no digit-separator-digit) find what trying every pattern at every word finds."""
+    import re
+    from unittest import mock
+
+    import graph.dates as dates
+
+    tokens = analyze_text(Article(id="d", text=text)).tokens
+    expected = find_dates(text, published), find_dates(text, published, tokens)
+    every_word = dates.WordMemo(lambda word: True)
+    with mock.patch.multiple(dates, _MAY_START_DATE=every_word, _DAY_CUES=frozenset(), _NUMERIC_HINT=re.compile("")):
+        assert (find_dates(text, published), find_dates(text, published, tokens)) == expected
