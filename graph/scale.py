@@ -10,6 +10,7 @@ keeps, not with the corpus read ahead.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 from collections import deque
@@ -77,7 +78,7 @@ def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1
     if jobs <= 1:
         yield from (extract_or_reason(article, chain, keep_tokens) for article in articles)
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = worker_pool(jobs)
     window: deque = deque()
     try:
         for batch in batched(articles, BATCH):
@@ -88,6 +89,13 @@ def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1
             yield from _result(*window.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` spawned processes that run the garbage collector as often as this one (a build
+    runs it rarely: each collection walks the objects the workers keep, such as their memos)."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=gc.set_threshold, initargs=gc.get_threshold())
 
 
 def extract_batch(articles: Sequence[Article], chain: tuple[str, ...],

@@ -14,7 +14,7 @@ from graph.cache import EXTRACTION_CODE, ExtractionCache, extraction_key, pipeli
 from graph.errors import GraphError
 from graph.ingest import read_sources
 from graph.records import Article, Extraction
-from graph.scale import map_extractions
+from graph.scale import map_extractions, worker_pool
 from graph.serialize import sorted_lines
 
 from tests.conftest import ROOT, SEEDS
@@ -60,6 +60,19 @@ def test_workers_can_drop_tokens_before_sending_results_back(mixed, single):
     kept = [r for _, r in lean if not isinstance(r, str)]
     assert all(r.document.tokens == () and r.token_count > 0 for r in kept)
     assert [r.without_tokens() for r in kept] == kept
+
+
+def test_workers_collect_garbage_as_rarely_as_the_build():
+    import gc
+
+    from graph.pipeline import fewer_collections
+
+    with fewer_collections():
+        pool = worker_pool(1)
+        try:
+            assert pool.submit(gc.get_threshold).result() == gc.get_threshold() != (700, 10, 10)
+        finally:
+            pool.shutdown()
 
 
 def test_map_accepts_a_lazy_stream(mixed, single):
