@@ -168,7 +168,7 @@ def _segment_blocks(fd: int, start: int, end: int) -> Iterator[bytes]:
 
 
 def _merge_blocks(streams: list[Iterator[bytes]]) -> Iterator[bytes]:
-    """Blocks of the distinct lines of sorted streams of blocks, in order.
+    """Blocks of the distinct lines of streams of blocks of sorted, distinct lines (runs), in order.
 
     Each round takes, from every stream's block in hand, the lines up to the
     smallest last line among them: no line still unread can sort before it,
@@ -178,14 +178,28 @@ def _merge_blocks(streams: list[Iterator[bytes]]) -> Iterator[bytes]:
     hands = [hand for hand in (_next_lines(stream) for stream in streams) if hand]
     while hands:
         bound = min(lines[-1] for lines, _, _ in hands)
-        taken = []
+        pieces = []
         for i, (lines, start, stream) in enumerate(hands):
             cut = bisect_right(lines, bound, start)
-            taken += lines[start:cut]
+            if cut > start:
+                pieces.append(lines[start:cut])
             hands[i] = (lines, cut, stream) if cut < len(lines) else _next_lines(stream)
         hands = [hand for hand in hands if hand]
-        taken.sort()
-        yield b"".join(dict.fromkeys(taken))
+        yield b"".join(pieces[0] if len(pieces) == 1 else _distinct(pieces))
+
+
+def _distinct(pieces: list[list[bytes]]) -> Iterable[bytes]:
+    """The distinct lines of sorted pieces, in order: only pieces of different runs can share a line.
+
+    A round whose lines all come from one run (the statements of the
+    articles in it: most of a build's lines) is joined as it is, neither
+    sorted nor hashed.
+    """
+    taken = []
+    for piece in pieces:
+        taken += piece
+    taken.sort()
+    return dict.fromkeys(taken)
 
 
 def _next_lines(stream: Iterator[bytes]) -> tuple[list[bytes], int, Iterator[bytes]] | None:

@@ -184,6 +184,21 @@ class Mention:
     key: str | None = None
     qualifier: str | None = None
 
+    def __hash__(self) -> int:
+        """The dataclass's hash, kept: resolution, merging and RDF look mentions up by the million.
+
+        Not pickled (:meth:`__getstate__`): string hashes differ between processes.
+        """
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = self.__dict__["_hash"] = hash((self.article_id, self.start, self.end, self.surface, self.kind,
+                                                   self.sentence, self.method, self.confidence, self.key,
+                                                   self.qualifier))
+        return found
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
 
 @dataclass(frozen=True, order=True)
 class DateValue:

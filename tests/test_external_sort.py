@@ -57,3 +57,13 @@ def test_a_run_longer_than_a_read_block_comes_back_whole(monkeypatch):
     lines.extend([b"a-long-line-%d\n" % i for i in range(9)] + [b"b\n", b"\n"])
     assert lines.runs == 1
     assert list(lines.merged()) == sorted({b"a-long-line-%d\n" % i for i in range(9)} | {b"b\n", b"\n"})
+
+
+def test_runs_over_ranges_of_their_own_merge_with_the_lines_they_share():
+    """A build's runs hold the statements of consecutive articles (ranges no other run has) and shared
+    lines (entities) that several runs repeat: each block from one run alone is kept as it is."""
+    lines = ExternalSort(run_lines=6)
+    for run in range(4):
+        lines.extend([b"article-%d-%d\n" % (run, i) for i in range(5)] + [b"entity-%d\n" % (run % 2)])
+    expected = [b"article-%d-%d\n" % (run, i) for run in range(4) for i in range(5)] + [b"entity-0\n", b"entity-1\n"]
+    assert lines.runs == 4 and list(lines.merged()) == expected

@@ -98,3 +98,18 @@ def test_close_names_are_what_rapidfuzz_finds_name_by_name(queries, choices, cel
         q: sorted(found) for q in queries if (found := one_by_one(q, choices))}
     assert {q: sorted(v) for q, v in earlier.items()} == {
         q: sorted(found) for i, q in enumerate(queries) if (found := one_by_one(q, queries[:i + 1]))}
+
+
+def test_a_mention_keeps_its_hash_but_never_pickles_it():
+    """Hashes of strings differ between processes: a mention sent back by a worker or read from the
+    extraction cache hashes again where it lands, the same as the dataclass's own hash."""
+    import dataclasses
+    import pickle
+
+    from graph.records import Kind, Mention
+
+    mention = Mention("a", 0, 4, "مصر", Kind.COUNTRY, 0, key="country-eg")
+    fields = tuple(getattr(mention, f.name) for f in dataclasses.fields(mention))
+    assert hash(mention) == hash(fields)
+    copy = pickle.loads(pickle.dumps(mention))
+    assert "_hash" not in copy.__dict__ and copy == mention and hash(copy) == hash(mention)
