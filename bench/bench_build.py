@@ -282,10 +282,12 @@ def _peak_rss_mb() -> float:
 
 
 def table(results: list[dict]) -> str:
-    """Markdown: one row per measurement, with its ratio to the floor and to the tagger floor of its size."""
+    """Markdown: one row per measurement, with its ratio to the floor and to the tagger floor of its size
+    (the mean of that kind's measurements of the size: ``--kinds floor build floor`` brackets the
+    build with two floors, so that the machine's drift shows as their spread)."""
     def ratio(r: dict, kind: str) -> str:
-        base = next((b["seconds"] for b in results if b["kind"] == kind and b["articles_in"] == r["articles_in"]), 0)
-        return f"{r['seconds'] / base:.1f}" if base else ""
+        bases = [b["seconds"] for b in results if b["kind"] == kind and b["articles_in"] == r["articles_in"]]
+        return f"{r['seconds'] * len(bases) / sum(bases):.1f}" if bases else ""
 
     rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | x tagger | peak MB | family peak MB | notes |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
