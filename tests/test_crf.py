@@ -140,16 +140,7 @@ def _phrase_tags_by_scan(variants, phrases, prefixes, mark):
     """The phrase tagger as first written: every position tried in turn."""
     tags, i = [""] * len(variants), 0
     while i < len(variants):
-        best, kinds = 0, ()
-        for first in variants[i]:
-            key, j = first, i
-            while key in prefixes:
-                if key in phrases and j + 1 - i > best:
-                    best, kinds = j + 1 - i, phrases[key]
-                j += 1
-                if j >= len(variants):
-                    break
-                key = f"{key} {variants[j][0]}"
+        best, kinds = crf_features.longest_phrase(variants, i, phrases, prefixes)
         if best:
             tags[i:i + best] = [f"{mark}B-{'|'.join(kinds)}"] + [f"{mark}I-{'|'.join(kinds)}"] * (best - 1)
         i += best or 1

@@ -344,21 +344,28 @@ def _phrase_tags(variants: tuple[tuple[str, ...], ...], phrases: dict, prefixes:
     for i in positions(_starts_phrase(prefixes).__getitem__, variants):
         if i < after:
             continue
-        best, kinds = 0, ()
-        for first in variants[i]:
-            key, j = first, i
-            while key in prefixes:
-                if key in phrases and j + 1 - i > best:
-                    best, kinds = j + 1 - i, phrases[key]
-                j += 1
-                if j >= len(variants):
-                    break
-                key = f"{key} {variants[j][0]}"
+        best, kinds = longest_phrase(variants, i, phrases, prefixes)
         if best:
             kind = "|".join(kinds)
             tags[i:i + best] = [f"{mark}B-{kind}"] + [f"{mark}I-{kind}"] * (best - 1)
             after = i + best
     return tags
+
+
+def longest_phrase(variants: Sequence[tuple[str, ...]], i: int, phrases: dict,
+                   prefixes: frozenset) -> tuple[int, tuple[str, ...]]:
+    """Words and kinds of the longest phrase starting at word ``i`` (by any of its variants), or ``(0, ())``."""
+    best, kinds = 0, ()
+    for first in variants[i]:
+        key, j = first, i
+        while key in prefixes:
+            if key in phrases and j + 1 - i > best:
+                best, kinds = j + 1 - i, phrases[key]
+            j += 1
+            if j >= len(variants):
+                break
+            key = f"{key} {variants[j][0]}"
+    return best, kinds
 
 
 @lru_cache(maxsize=2)
