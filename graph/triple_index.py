@@ -44,13 +44,7 @@ class TripleIndex:
             by_subject = forward.get(p)
             if by_subject is None:
                 by_subject = forward[p] = {}
-            found = by_subject.get(s)
-            if found is None:
-                by_subject[s] = o
-            elif type(found) is list:
-                found.append(o)
-            else:
-                by_subject[s] = [found, o]
+            _append(by_subject, s, o)
             count += 1
         self._count += count
         self._backward.clear()  # a later backward read must see these statements
