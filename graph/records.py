@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from functools import cached_property
 from operator import attrgetter
@@ -191,13 +191,14 @@ class Mention:
         """
         found = self.__dict__.get("_hash")
         if found is None:
-            found = self.__dict__["_hash"] = hash((self.article_id, self.start, self.end, self.surface, self.kind,
-                                                   self.sentence, self.method, self.confidence, self.key,
-                                                   self.qualifier))
+            found = self.__dict__["_hash"] = hash(tuple(map(self.__dict__.__getitem__, _MENTION_FIELDS)))
         return found
 
     def __getstate__(self) -> dict:
         return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
+
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention) if f.compare)
 
 
 @dataclass(frozen=True, order=True)
