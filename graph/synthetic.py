@@ -18,12 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.errors import GraphError
+from graph.train_ner import CORPORA_DIR
 
 __all__ = ["make_corpus", "make_article", "detokenize", "ANERCORP", "SEEDS"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 SEEDS = _ROOT / "seeds"
-ANERCORP = Path("/work/shared/corpora/anercorp/ANERCorp_CamelLab_train.txt")
+ANERCORP = CORPORA_DIR / "anercorp" / "ANERCorp_CamelLab_train.txt"
 _NO_SPACE_BEFORE = {".", ",", "،", ":", ";", "!", "?", "؟", ")", "»", "%", "؛"}
 _NO_SPACE_AFTER = {"(", "«"}
 _MIN_SEED_WORDS = 20
