@@ -258,8 +258,11 @@ class Tagger:
         packing = Packing.of([len(s) for s in sentences])
         with _one_thread():
             slots, variants = self.cache.lookup(tokens, self._project)
-            phrases = [tag for a, b in zip(bounds, bounds[1:]) for tag in zip(*phrase_tags(variants[a:b]))]
-            inputs = self._inputs(self.cache.table, slots, phrases, packing)
+            columns: tuple[list[str], list[str]] = ([], [])
+            for a, b in zip(bounds, bounds[1:]):
+                for column, tags in zip(columns, phrase_tags(variants[a:b])):
+                    column += tags
+            inputs = self._inputs(self.cache.table, slots, columns, packing)
             states = run_lstm(self.network, inputs, packing)
             best, probs = decode(self.network, emissions(self.network, states, packing), packing, marginals)
         order = inverse(packing.forward)
@@ -277,22 +280,23 @@ class Tagger:
                                              [enc.feature_ids(word_features(t)) for t in tokens])
         return self.network.project(vectors), [word_variants(t) for t in tokens]
 
-    def _inputs(self, table: np.ndarray, slots: np.ndarray, phrases: list[tuple[str, str]],
+    def _inputs(self, table: np.ndarray, slots: np.ndarray, columns: tuple[list[str], list[str]],
                 packing: Packing) -> np.ndarray:
         """Packed gate inputs ``[2, tokens, width / 2]``: token rows plus phrase-tag rows
-        (gazetteer, then lexicon: the feature bag's order)."""
+        (``columns``: each token's gazetteer, then lexicon tag, the feature bag's order)."""
         half = table.shape[2]
         inputs = np.empty((2, len(slots), half), dtype=np.float32)
         np.take(table[0], slots[packing.forward], axis=0, out=inputs[0])
         np.take(table[1], slots[packing.backward], axis=0, out=inputs[1])
-        for column in zip(*phrases):
+        rows_of = (inverse(packing.forward), inverse(packing.backward))
+        for column in columns:
             tagged = np.fromiter(map(self._phrase.get, column, repeat(0)), np.int64, len(column))
             at = np.flatnonzero(tagged)
             if not len(at):
                 continue
             added = self._phrase_rows[tagged[at]]
-            for direction, reads in enumerate((packing.forward, packing.backward)):
-                inputs[direction, inverse(reads)[at]] += added[:, direction * half:(direction + 1) * half]
+            for direction, rows in enumerate(rows_of):
+                inputs[direction, rows[at]] += added[:, direction * half:(direction + 1) * half]
         return inputs
 
 
