@@ -48,6 +48,7 @@ class TrigWriter:
         self._namespace = None if overlapping else re.compile(alternatives or rb"(?!)")
         self._iris: dict[bytes, bytes | None] = {}
         self._predicates: dict[bytes, bytes | None] = {_RDF_TYPE: b"a"}
+        self._objects: dict[bytes, bytes | None] = {}
 
     def graph(self, name: str, lines: list[bytes]) -> bytes | None:
         """The TriG block of graph ``name`` (N-Triples) with ``lines``; None when Oxigraph must write it."""
@@ -57,20 +58,21 @@ class TrigWriter:
         if head is None:
             return None
         out, subject, predicate = [head, b" {\n"], None, None
+        objects, predicates = self._objects, self._predicates
         for line in lines:
             s, _, p, o = line.split(b"\t")
             o = o[:-1]
             if o[0] != 0x22 or o[-1] == 0x3E:  # else a plain or language-tagged literal, written as it is
-                o = self._term(o)
+                o = objects.get(o) or self._object(o)
                 if o is None:
                     return None
             if s != subject:
-                head, verb = self._term(s), self._predicate(p)
+                head, verb = self._term(s), predicates.get(p) or self._predicate(p)
                 if head is None or verb is None:
                     return None
                 out += (b" .\n\t" if subject else b"\t", head, b" ", verb, b" ", o)
             elif p != predicate:
-                verb = self._predicate(p)
+                verb = predicates.get(p) or self._predicate(p)
                 if verb is None:
                     return None
                 out += (b" ;\n\t\t", verb, b" ", o)
@@ -84,6 +86,13 @@ class TrigWriter:
         found = self._predicates.get(iri, b"")
         if found == b"":
             found = self._predicates[iri] = self._iri(b"<" + iri + b">")
+        return found
+
+    def _object(self, term: bytes) -> bytes | None:
+        """:meth:`_term` of an object, kept: objects repeat (entities, offsets, scores) where subjects rarely do."""
+        if len(self._objects) >= _CACHED:
+            self._objects.clear()
+        found = self._objects[term] = self._term(term)
         return found
 
     def _term(self, term: bytes) -> bytes | None:
