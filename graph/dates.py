@@ -17,13 +17,13 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from graph.records import DateValue, Token
-from graph.text import WordMemo, clitic_variants, normalize_text, positions, tokenize
+from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, tokenize
 
 __all__ = ["parse_publication_date", "find_dates", "normalize_date", "MONTHS", "UNKNOWN_DATE"]
 
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
-_TEXT, _NORM = attrgetter("text"), attrgetter("norm")
+_TEXT = attrgetter("text")
 MONTHS = {
     normalize_text(name): number
     for number, names in enumerate(
@@ -172,7 +172,7 @@ def _words(spans, normalised: bool) -> list[str]:
     document's tokens and the text has no Eastern digit, so their normalised forms serve (the
     one difference, a token normalised to nothing read as itself, starts and continues no date)."""
     if normalised:
-        return list(map(_NORM, spans))
+        return norms_of(spans)
     return list(map(_DATE_WORDS.__getitem__, map(_TEXT, spans)))
 
 

@@ -17,7 +17,7 @@ from operator import attrgetter
 __all__ = [
     "Kind", "EventKind", "ParticipantRole",
     "Article", "Skipped", "Token", "Sentence", "Document",
-    "Mention", "DateValue", "Participation", "Role", "Event",
+    "Mention", "MENTION_ORDER", "DateValue", "Participation", "Role", "Event",
     "Extraction", "Entity", "EventNode", "RoleNode", "Resolution",
 ]
 
@@ -199,6 +199,9 @@ class Mention:
 
 
 _MENTION_FIELDS = tuple(f.name for f in fields(Mention) if f.compare)
+MENTION_ORDER = attrgetter(*_MENTION_FIELDS)
+"""Mentions' own order as a sort key: the compared fields in a tuple, made once a mention, not by
+every comparison in Python (the dataclass's ``__lt__`` builds two tuples each time)."""
 
 
 @dataclass(frozen=True, order=True)

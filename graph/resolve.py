@@ -15,22 +15,18 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import fields
 from functools import lru_cache
-from operator import attrgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from graph.gazetteer import Gazetteer, load_gazetteer, phrase_key
 from graph.lexicon import lexicon_map
-from graph.records import Entity, Extraction, Kind, Mention, Resolution
+from graph.records import MENTION_ORDER, Entity, Extraction, Kind, Mention, Resolution
 
 __all__ = ["resolve_entities", "name_key", "same_person"]
 
 FUZZY_PERSON = 88.0
-_ORDER = attrgetter(*(f.name for f in fields(Mention) if f.compare))
-"""Mentions' own order as a key (their fields in a tuple, made once each, not by every comparison in Python)."""
 _CDIST_CELLS = 1 << 24  # scores per cdist block: 64 MB of float32
 
 
@@ -41,7 +37,7 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
     ``threads`` is how many threads rapidfuzz may score close spellings on; the result does not depend on it.
     """
     gazetteer = gazetteer or load_gazetteer()
-    mentions = sorted((m for x in extractions for m in x.mentions), key=_ORDER)
+    mentions = sorted((m for x in extractions for m in x.mentions), key=MENTION_ORDER)
     denotes, evidence = {}, {}
     for mention in mentions:
         if mention.key and mention.key in gazetteer:
@@ -125,7 +121,7 @@ def _qualified_entry(mention: Mention, gazetteer: Gazetteer) -> str | None:
 def _cluster_persons(persons, gazetteer, denotes, evidence, threads: int = 1) -> None:
     """Full names first (longest first), then surnames within their article."""
     full = sorted((m for m in persons if len(name_key(m.surface).split()) >= 2),
-                  key=lambda m: (-len(name_key(m.surface)), _ORDER(m)))
+                  key=lambda m: (-len(name_key(m.surface)), MENTION_ORDER(m)))
     keys = list(dict.fromkeys(name_key(m.surface) for m in full))
     listed = [(name_key(name), entry.id) for entry in gazetteer.entries.values() if entry.kind is Kind.PERSON
               for name in entry.names]
@@ -145,7 +141,7 @@ def _cluster_persons(persons, gazetteer, denotes, evidence, threads: int = 1) ->
         denotes[mention], evidence[mention] = target, why
     by_article = defaultdict(list)  # full names, known ones included: "آلن" after "جون آلن"
     for mention in sorted((m for m in denotes if m.kind is Kind.PERSON and len(name_key(m.surface).split()) >= 2),
-                          key=_ORDER):
+                          key=MENTION_ORDER):
         by_article[mention.article_id].append(mention)
     for mention in persons:
         if mention not in denotes:

@@ -65,9 +65,11 @@ def normalize_text(text: str) -> str:
 _MEMO_LENGTH = 40
 
 
+@lru_cache(maxsize=1 << 18)
 def word_form(token: str) -> str:
     """The form lexicons, clusters, embeddings and label consistency look a token up by:
-    normalised, or the token itself when normalising leaves nothing (marks only).
+    normalised, or the token itself when normalising leaves nothing (marks only). Memoised by
+    token: label consistency and the word lists ask for every token's form.
 
     >>> word_form("وبالأمم"), word_form("\u064b") == "\u064b"
     ('وبالامم', True)

@@ -13,12 +13,11 @@ from __future__ import annotations
 import importlib
 from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from functools import lru_cache
-from operator import attrgetter
 
 from graph.errors import GraphError, StageError
-from graph.records import Document, Mention
+from graph.records import MENTION_ORDER, Document, Mention
 
 __all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "chain_with", "get_recognizer", "recognize_mentions", "combine_mentions"]
 
@@ -32,8 +31,6 @@ RECOGNIZERS: dict[str, str] = {
 DEFAULT_CHAIN = ("gazetteer", "pattern", "neural")
 _TIER = {"gazetteer": 3, "pattern": 2}
 _MODEL_MIN_CONFIDENCE = 0.5
-_ORDER = attrgetter(*(f.name for f in fields(Mention)))
-"""Mentions' own order (the dataclass compares these fields in turn), compared in C."""
 
 
 def chain_with(ner: str) -> tuple[str, ...]:
@@ -61,10 +58,10 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
 
     found = [m for name in chain for m in get_recognizer(name)(document)]
     ruled = combine_mentions([m for m in found if m.method in _TIER])
-    ruled = sorted(ruled + resolve_anaphora(document, ruled), key=_ORDER)
+    ruled = sorted(ruled + resolve_anaphora(document, ruled), key=MENTION_ORDER)
     model = [trim_proclitic(m) for m in found if m.method not in _TIER]
     mentions = combine_mentions(ruled + model)
-    mentions = sorted(mentions + find_surnames(document, mentions), key=_ORDER)
+    mentions = sorted(mentions + find_surnames(document, mentions), key=MENTION_ORDER)
     for mention in mentions:
         if document.article.text[mention.start:mention.end] != mention.surface:
             raise StageError("recognize", document.article.id, f"mention {mention} does not match the text")
@@ -89,7 +86,7 @@ def combine_mentions(mentions: list[Mention]) -> list[Mention]:
         if not _overlaps_any(spans, mention.start, mention.end):
             chosen.append(mention)
             insort(spans, (mention.start, mention.end))
-    return sorted(chosen, key=_ORDER)
+    return sorted(chosen, key=MENTION_ORDER)
 
 
 def trim_proclitic(mention: Mention) -> Mention:

@@ -12,7 +12,6 @@ observation; this is the simple, deterministic form of it).
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 from typing import Sequence
 
 from graph.conll import spans
@@ -36,7 +35,7 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
     >>> [tags for tags, _ in propagate_labels(sentences, tagged)]
     [['O', 'B-ORG', 'O'], ['O', 'B-ORG', 'O']]
     """
-    keys = [tuple(form) if form is not None else tuple(map(_word_form, tokens))
+    keys = [tuple(form) if form is not None else tuple(map(word_form, tokens))
             for tokens, form in zip(sentences, forms or [None] * len(sentences))]
     names = [_names(key, tags, probs) for key, (tags, probs) in zip(keys, tagged)]
     firsts = [{name[0][0] for name in found} for found in names]
@@ -47,11 +46,6 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
                   if not words.isdisjoint(firsts[j]) for name in names[j] if name[0][0] in words]
         out.append(_retag(key, list(tags), list(probs), _choose(nearby)) if nearby else (tags, probs))
     return out
-
-
-@lru_cache(maxsize=1 << 16)
-def _word_form(token: str) -> str:
-    return word_form(token)
 
 
 def _names(key: tuple[str, ...], tags: list[str], probs: list[float]) -> list[tuple[tuple[str, ...], str, float]]:
