@@ -144,7 +144,7 @@ def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
 
     start = time.perf_counter()
     articles = tokens = mentions = failed = 0
-    for _, result in map_extractions(_articles(corpus), recognizer_chain(), jobs=jobs, keep_tokens=False):
+    for _, result in map_extractions(_articles(corpus), recognizer_chain(), jobs=jobs, compact=True):
         if isinstance(result, Extraction):
             articles += 1
             tokens += result.token_count

@@ -1,7 +1,7 @@
 """Extraction cache: an article already extracted by this pipeline is not extracted again.
 
 The key of an article is the SHA-256 of its text and metadata, the
-recogniser chain, whether tokens are kept, :data:`PIPELINE_VERSION` and a
+recogniser chain, whether the extraction is compacted, :data:`PIPELINE_VERSION` and a
 fingerprint of everything extraction reads: its code
 (:data:`EXTRACTION_CODE`: :mod:`graph.extract` and the stages it runs),
 the ontology data (lexicons, gazetteer) and the shipped models. Editing any
@@ -11,7 +11,7 @@ is not extracted again for them (a test traces extraction and checks that
 every file whose code it runs is fingerprinted). Adding one article to a
 built corpus costs one extraction. Values are compressed pickles of
 :class:`~graph.records.Extraction` (or the reason an article failed), as
-the build keeps them (without tokens), written atomically; only read caches
+the build keeps them (compacted), written atomically; only read caches
 you wrote yourself (pickle trusts its input).
 """
 
@@ -59,7 +59,7 @@ def pipeline_fingerprint() -> str:
 
 
 def extraction_key(article: Article, chain: Sequence[str], fingerprint: str | None = None,
-                   tokens: bool = True) -> str:
+                   compact: bool = False) -> str:
     """Content address of one article's extraction under one pipeline (with its tokens, or without).
 
     >>> a = Article(id="x", text="قال الوزير")
@@ -67,11 +67,11 @@ def extraction_key(article: Article, chain: Sequence[str], fingerprint: str | No
     True
     >>> extraction_key(a, ("gazetteer",)) == extraction_key(a, ("gazetteer", "crf"))
     False
-    >>> extraction_key(a, ("gazetteer",)) == extraction_key(a, ("gazetteer",), tokens=False)
+    >>> extraction_key(a, ("gazetteer",)) == extraction_key(a, ("gazetteer",), compact=True)
     False
     """
     fields = dataclasses.asdict(article)
-    parts = [fingerprint or pipeline_fingerprint(), list(chain), fields] + ([] if tokens else ["no tokens"])
+    parts = [fingerprint or pipeline_fingerprint(), list(chain), fields] + (["compact"] if compact else [])
     payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -47,9 +47,9 @@ class Partition:
 
 def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int = 1, scheduler=None,
              partition_dir: str | Path | None = None, partition_size: int = PARTITION_SIZE,
-             keep_tokens: bool = True) -> Iterator[Extraction | str]:
+             compact: bool = False) -> Iterator[Extraction | str]:
     """Results in input order, computed by Dask workers a bounded number of partitions ahead
-    (without their tokens, which are most of the traffic, when ``keep_tokens`` is false)."""
+    (compacted with ``compact``: without tokens and article bodies, most of the traffic)."""
     client, close = connect(scheduler, jobs)
     folder = _prepare(partition_dir)
     fingerprint = pipeline_fingerprint()
@@ -58,7 +58,7 @@ def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int =
         limit = _TASKS_PER_THREAD * max(1, sum(client.nthreads().values()))
         for index, batch in enumerate(batched(articles, partition_size)):
             window.append(client.submit(extract_partition, index, batch, tuple(chain), folder is not None,
-                                        keep_tokens, pure=False))
+                                        compact, pure=False))
             if len(window) >= limit:
                 yield from _collect(window.popleft(), fingerprint, folder)
         while window:
@@ -70,9 +70,9 @@ def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int =
 
 
 def extract_partition(index: int, articles: list[Article], chain: tuple[str, ...], nquads: bool = True,
-                      keep_tokens: bool = True) -> Partition:
+                      compact: bool = False) -> Partition:
     """The Dask task: extract a partition on a worker (pure; needs only the installed package)."""
-    pairs = tuple((article, extract_or_reason(article, chain, keep_tokens)) for article in articles)
+    pairs = tuple((article, extract_or_reason(article, chain, compact)) for article in articles)
     data = _article_nquads([r for _, r in pairs if isinstance(r, Extraction)]) if nquads else b""
     return Partition(index, pairs, data, pipeline_fingerprint())
 

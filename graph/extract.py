@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from graph.errors import GraphError, StageError
 from graph.recognize import DEFAULT_CHAIN, recognize_mentions
 from graph.records import Article, Extraction
-from graph.relate import relate
+from graph.relate import margin_pairs, relate
 
 __all__ = ["extract_article", "extract_or_reason"]
 
@@ -28,10 +28,10 @@ def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> E
         raise StageError("text", article.id, "no tokens")
     mentions = recognize_mentions(document, chain)
     roles, events = relate(document, mentions)
-    return Extraction(document, mentions, roles, events, len(document.tokens))
+    return Extraction(document, mentions, roles, events, len(document.tokens), margin_pairs(article.text, events))
 
 
-def extract_or_reason(article: Article, chain: Sequence[str], keep_tokens: bool = True) -> Extraction | str:
+def extract_or_reason(article: Article, chain: Sequence[str], compact: bool = False) -> Extraction | str:
     """An extraction, or why the article failed: one bad article never stops a build.
 
     Errors the pipeline raises on purpose are reported as they are; any other
@@ -39,7 +39,7 @@ def extract_or_reason(article: Article, chain: Sequence[str], keep_tokens: bool 
     """
     try:
         extraction = extract_article(article, tuple(chain))
-        return extraction if keep_tokens else extraction.without_tokens()
+        return extraction.compact() if compact else extraction
     except GraphError as error:
         return f"{type(error).__name__}: {error}"
     except RecursionError:

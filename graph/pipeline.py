@@ -52,16 +52,16 @@ class BuildReport:
 
 
 def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAULT_CHAIN,
-                jobs: int = 1, keep_tokens: bool = True, **engine) -> tuple[list[Extraction], list[Skipped]]:
+                jobs: int = 1, compact: bool = False, **engine) -> tuple[list[Extraction], list[Skipped]]:
     """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``.
 
     ``items`` is read as extraction goes, never ahead of it: a corpus is
     not held in memory, and with ``jobs`` > 1 reading overlaps the workers'
     extraction instead of delaying it (8 s at 10,000 articles).
-    Later stages read sentences, mentions, roles and events, never tokens:
-    ``keep_tokens=False`` drops them where each article is extracted (in the
-    worker, so they are never sent back), which is most of an extraction's
-    memory.
+    Later stages read sentences, mentions, roles and events, never tokens
+    or the article's body: ``compact=True`` drops them where each article is
+    extracted (in the worker, so they are never sent back), which is most of
+    an extraction's memory.
     """
     skipped: list[Skipped] = []
 
@@ -74,10 +74,10 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
 
     bar = tqdm(desc="articles", unit="art", file=sys.stderr, delay=_PROGRESS_AFTER)
     extractions = []
-    for article, result in map_extractions(articles(), chain, jobs=jobs, keep_tokens=keep_tokens, **engine):
+    for article, result in map_extractions(articles(), chain, jobs=jobs, compact=compact, **engine):
         bar.update()
         if isinstance(result, Extraction):
-            extractions.append(result if keep_tokens else result.without_tokens())
+            extractions.append(result.compact() if compact else result)
         else:
             skipped.append(Skipped(article.source or article.id, result))
     bar.close()
@@ -123,7 +123,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     remove_stale_temporaries(out_dir)
     options = {"engine": engine, "scheduler": scheduler, "cache_dir": cache,
                "partition_dir": out_dir / "partitions" if engine == "dask" else None}
-    extractions, skipped = extract_all(read_sources(sources), chain, jobs, keep_tokens=False, **options)
+    extractions, skipped = extract_all(read_sources(sources), chain, jobs, compact=True, **options)
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
     resolution = resolve_all(extractions, jobs)

@@ -80,7 +80,7 @@ class Article:
     """One news article after ingest: clean body text plus metadata.
 
     ``text`` is the article with page chrome removed; every offset used
-    downstream refers to it.
+    downstream refers to it (a compacted extraction keeps its sentences' text, not this).
     """
 
     id: str
@@ -271,7 +271,9 @@ class Event:
 class Extraction:
     """Everything extracted from one article (the unit of parallel work).
 
-    ``token_count`` stays when a build drops the document's tokens to save memory.
+    ``margins`` pairs a gathering held "على هامش" another with that host
+    (:func:`graph.relate.margin_pairs`); ``token_count`` stays when a build
+    drops the document's tokens and text to save memory.
     """
 
     document: Document
@@ -279,16 +281,19 @@ class Extraction:
     roles: tuple[Role, ...] = ()
     events: tuple[Event, ...] = ()
     token_count: int = 0
+    margins: tuple[tuple[Event, Event], ...] = ()
 
     @property
     def article(self) -> Article:
         return self.document.article
 
-    def without_tokens(self) -> "Extraction":
-        """The same extraction without the document's tokens: later stages never read them,
-        and they are most of an extraction's memory and of the cost of sending it between processes."""
-        return replace(self, document=replace(self.document, tokens=()),
-                       token_count=self.token_count or len(self.document.tokens))
+    def compact(self) -> "Extraction":
+        """The same extraction without the document's tokens and the article's body: later
+        stages read sentences, mentions, roles and events, never these, and they are most of
+        an extraction's memory and of the cost of sending it between processes (the body
+        alone grows with the corpus: 82 MB at 10,000 articles)."""
+        document = replace(self.document, article=replace(self.article, text=""), tokens=())
+        return replace(self, document=document, token_count=self.token_count or len(self.document.tokens))
 
 
 @dataclass(frozen=True, order=True)

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: int = 1, engine: str = "local",
                     scheduler=None, cache_dir: str | Path | ExtractionCache | None = None,
                     partition_dir: str | Path | None = None,
-                    keep_tokens: bool = True) -> Iterator[tuple[Article, Extraction | str]]:
+                    compact: bool = False) -> Iterator[tuple[Article, Extraction | str]]:
     """Extract every article; yield ``(article, extraction or reason it failed)`` in input order.
 
     ``jobs`` > 1 runs on that many local processes (or Dask workers of a
@@ -45,8 +45,9 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
     ``tcp://10.0.0.5:8786`` or a ``distributed.Client``) runs on a cluster
     and writes per-partition files to ``partition_dir`` when given. With
     ``cache_dir``, articles already extracted are read back, not recomputed.
-    ``keep_tokens=False`` lets workers (local or Dask) drop the documents'
-    tokens before sending results back (the cache keeps what was asked for).
+    ``compact=True`` lets workers (local or Dask) compact results (no tokens,
+    no article body: :meth:`Extraction.compact`) before sending them back (the
+    cache keeps what was asked for).
 
     >>> from graph.records import Article
     >>> [reason for _, reason in map_extractions([Article("e", "   ")], ("gazetteer",))]
@@ -62,27 +63,27 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
         from graph.distributed import dask_map
 
         run = partial(dask_map, chain=chain, jobs=jobs, scheduler=scheduler, partition_dir=partition_dir,
-                      keep_tokens=keep_tokens)
+                      compact=compact)
     else:
-        run = partial(local_map, chain=chain, jobs=jobs, keep_tokens=keep_tokens)
+        run = partial(local_map, chain=chain, jobs=jobs, compact=compact)
     if cache is None:
         yield from _in_order(articles, run)
         return
-    yield from _cached(articles, chain, cache, run, keep_tokens)
+    yield from _cached(articles, chain, cache, run, compact)
     log.info("extraction cache %s: %d hits, %d computed", cache.root, cache.hits, cache.stored)
 
 
 def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1,
-              keep_tokens: bool = True) -> Iterator[Extraction | str]:
+              compact: bool = False) -> Iterator[Extraction | str]:
     """Results in input order, on this process or a pool of ``jobs`` spawned processes."""
     if jobs <= 1:
-        yield from (extract_or_reason(article, chain, keep_tokens) for article in articles)
+        yield from (extract_or_reason(article, chain, compact) for article in articles)
         return
     pool = worker_pool(jobs)
     window: deque = deque()
     try:
         for batch in batched(articles, BATCH):
-            window.append((batch, pool.submit(extract_batch, batch, chain, keep_tokens)))
+            window.append((batch, pool.submit(extract_batch, batch, chain, compact)))
             if len(window) >= jobs * _WINDOW_PER_JOB:
                 yield from _result(*window.popleft())
         while window:
@@ -99,9 +100,9 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def extract_batch(articles: Sequence[Article], chain: tuple[str, ...],
-                  keep_tokens: bool = True) -> list[Extraction | str]:
+                  compact: bool = False) -> list[Extraction | str]:
     """One task of a worker: a few articles, to spread the cost of sending work."""
-    return [extract_or_reason(article, chain, keep_tokens) for article in articles]
+    return [extract_or_reason(article, chain, compact) for article in articles]
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -125,7 +126,7 @@ def _result(batch: list[Article], future) -> list[Extraction | str]:
 
 
 def _cached(articles, chain, cache: ExtractionCache, run,
-            keep_tokens: bool) -> Iterator[tuple[Article, Extraction | str]]:
+            compact: bool) -> Iterator[tuple[Article, Extraction | str]]:
     """Merge cache hits with freshly computed misses, keeping input order.
 
     Hits are remembered by key only and read when their turn comes, so a
@@ -136,7 +137,7 @@ def _cached(articles, chain, cache: ExtractionCache, run,
 
     def misses():
         for article in articles:
-            key = extraction_key(article, chain, fingerprint, keep_tokens)
+            key = extraction_key(article, chain, fingerprint, compact)
             hit = key in cache
             pending.append((article, key, hit))
             if not hit:
@@ -146,7 +147,7 @@ def _cached(articles, chain, cache: ExtractionCache, run,
         while pending and pending[0][2]:
             article, key, _ = pending.popleft()
             value = cache.get(key)
-            yield article, value if value is not None else extract_or_reason(article, chain, keep_tokens)
+            yield article, value if value is not None else extract_or_reason(article, chain, compact)
 
     for result in run(misses()):
         yield from flush_hits()

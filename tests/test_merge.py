@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.records import DateValue, EventKind, Extraction, ParticipantRole
-from graph.relate import relate
+from graph.relate import margin_pairs, relate
 from graph.relate.merge import dates_compatible, merge_events, merge_roles
 from relate_support import CITY, CO, COUNTRY, IGO, P, snippet
 
@@ -23,7 +23,7 @@ IDS = {"فلاديمير فورونكوف": "person-voronkov", "الأمم ال�
 def extraction(text, spec, article_id, published=None):
     document, mentions = snippet(text, spec, article_id=article_id, published=published)
     roles, events = relate(document, mentions)
-    return Extraction(document, tuple(mentions), roles, events)
+    return Extraction(document, tuple(mentions), roles, events, margins=margin_pairs(text, events))
 
 
 def denotes(*extractions):
@@ -165,6 +165,8 @@ def test_a_forum_on_the_margins_is_held_where_and_when_its_host_conference_was()
     assert forum.places == conference.places == ("city-nyc",)
     assert forum.date == conference.date and forum.date.value == "2018-06-27"
     assert dict(forum.participants) == {"org-unoct": ParticipantRole.ORGANIZER}
+    assert [(g.trigger, h.trigger) for g, h in a.margins] == [("منتدى", "مؤتمر")]
+    assert merge_events([a.compact(), b.compact()], denotes(a, b)) == nodes  # merging reads no article body
 
 
 def test_a_visit_is_one_stop_of_a_tour_not_the_tour():

@@ -53,13 +53,13 @@ def test_local_pool_gives_the_single_process_result(mixed, single):
     assert list(map_extractions(iter(mixed), CHAIN, jobs=2)) == single
 
 
-def test_workers_can_drop_tokens_before_sending_results_back(mixed, single):
-    lean = list(map_extractions(iter(mixed), CHAIN, jobs=2, keep_tokens=False))
-    expected = [(a, r.without_tokens() if not isinstance(r, str) else r) for a, r in single]
+def test_workers_can_compact_results_before_sending_them_back(mixed, single):
+    lean = list(map_extractions(iter(mixed), CHAIN, jobs=2, compact=True))
+    expected = [(a, r.compact() if not isinstance(r, str) else r) for a, r in single]
     assert lean == expected
     kept = [r for _, r in lean if not isinstance(r, str)]
-    assert all(r.document.tokens == () and r.token_count > 0 for r in kept)
-    assert [r.without_tokens() for r in kept] == kept
+    assert all(r.document.tokens == () and r.article.text == "" and r.token_count > 0 for r in kept)
+    assert [r.compact() for r in kept] == kept
 
 
 def test_workers_collect_garbage_as_rarely_as_the_build():
@@ -109,14 +109,14 @@ def test_cache_key_follows_content_chain_and_pipeline(seed_articles):
     assert len(pipeline_fingerprint()) == 64
 
 
-def test_a_build_caches_extractions_as_it_keeps_them_without_tokens(tmp_path, mixed, single):
-    lean = list(map_extractions(mixed, CHAIN, jobs=2, cache_dir=tmp_path, keep_tokens=False))
-    expected = [(a, r.without_tokens() if not isinstance(r, str) else r) for a, r in single]
+def test_a_build_caches_extractions_as_it_keeps_them_compacted(tmp_path, mixed, single):
+    lean = list(map_extractions(mixed, CHAIN, jobs=2, cache_dir=tmp_path, compact=True))
+    expected = [(a, r.compact() if not isinstance(r, str) else r) for a, r in single]
     assert lean == expected
     cache = ExtractionCache(tmp_path)
-    assert list(map_extractions(mixed, CHAIN, cache_dir=cache, keep_tokens=False)) == expected
+    assert list(map_extractions(mixed, CHAIN, cache_dir=cache, compact=True)) == expected
     assert cache.hits == len(mixed) and cache.stored == 0
-    with_tokens = ExtractionCache(tmp_path)  # an entry without tokens never answers a call that wants them
+    with_tokens = ExtractionCache(tmp_path)  # a compacted entry never answers a call that wants the whole extraction
     assert list(map_extractions(mixed, CHAIN, cache_dir=with_tokens)) == single
     assert with_tokens.stored == len(mixed)
 
@@ -137,7 +137,7 @@ def calls(frame, event, arg):
 sys.setprofile(calls)
 for chain in (("gazetteer", "pattern", "neural"), ("gazetteer", "pattern", "crf")):
     for article in articles:
-        extract_or_reason(article, chain, keep_tokens=False)
+        extract_or_reason(article, chain, compact=True)
 sys.setprofile(None)
 print(json.dumps(sorted(ran)))
 """
@@ -264,8 +264,8 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
 
 
 def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single):
-    results = list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=dask_client, keep_tokens=False))
-    expected = [r.without_tokens() for _, r in single[:2]]
+    results = list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=dask_client, compact=True))
+    expected = [r.compact() for _, r in single[:2]]
     assert [r for _, r in results] == expected and all(not r.document.tokens for r in expected)
 
 

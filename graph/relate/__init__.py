@@ -1,6 +1,7 @@
 """Relate stage: roles and events of one document, from its mentions.
 
-``relate`` is the stage entry point; ``merge_events`` and ``merge_roles``
+``relate`` is the stage entry point, with ``margin_pairs`` (gatherings held
+beside another, which merging reads); ``merge_events`` and ``merge_roles``
 (``graph.relate.merge``) turn mentions into nodes after entity resolution.
 """
 
@@ -11,10 +12,11 @@ from collections.abc import Sequence
 from graph.records import Document, Event, Kind, Mention, Role  # noqa: F401 (Kind: doctest)
 from graph.relate.context import sentence_views
 from graph.relate.events import find_events
+from graph.relate.hosts import margin_pairs
 from graph.relate.merge import merge_events, merge_roles
 from graph.relate.roles import find_roles
 
-__all__ = ["relate", "merge_events", "merge_roles"]
+__all__ = ["relate", "margin_pairs", "merge_events", "merge_roles"]
 
 
 def relate(document: Document, mentions: Sequence[Mention]) -> tuple[tuple[Role, ...], tuple[Event, ...]]:

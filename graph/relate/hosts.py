@@ -1,4 +1,5 @@
-"""Who organised a gathering, told outside the gathering's own clause; where a tour went.
+"""Who organised a gathering, told outside the gathering's own clause; where a tour went;
+which gathering was held on the margin of which.
 
 "المنتدى، الذي شاركت الإمارات في تنظيمه": a relative clause right after a
 gathering noun names who organised it (تنظيمه، نظمته، استضافته) or attended it
@@ -7,10 +8,13 @@ already told, which takes them. "مصر … دعت … شركة مايكروسو
 استشارات" and then "نائب رئيس مايكروسوفت شارك فى اجتماع": whoever invited a
 participant of the next gathering organised it. "جولة لآلن تشمل المملكة
 المتحدة وفرنسا …": the places listed after a venue cue are the tour's stops.
+"على هامش مؤتمر الأمم المتحدة …، حيث عقدت … منتدى": the forum was held beside the
+conference (merging gives it the conference's place and date once known).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from graph.records import Event, EventKind, Kind, Mention, ParticipantRole, Participation
@@ -18,7 +22,7 @@ from graph.relate.arguments import Clause, clauses, cue_role, cue_roles, subject
 from graph.relate.context import Sentence, is_institution, is_person, is_place
 from graph.text import clitic_variants, normalize_text, positions
 
-__all__ = ["attach_relative_clauses", "organizers_by_invitation", "tour_stops"]
+__all__ = ["attach_relative_clauses", "margin_pairs", "organizers_by_invitation", "tour_stops"]
 
 _GATHERINGS = frozenset({EventKind.MEETING, EventKind.CONFERENCE, EventKind.FORUM})
 _RELATIVES = frozenset(normalize_text(w) for w in ("الذي", "التي"))
@@ -28,6 +32,7 @@ _LOCATIVE = frozenset(normalize_text(w) for w in ("في", "فى"))
 _INVITED_WITHIN = 4  # words between an invitation verb and the invited entity
 _INVITED_AHEAD = 3  # sentences after the invitation where the gathering may be told
 _VENUE_WITHIN = 4  # words between a tour noun and its venue cue
+_MARGIN_WITHIN = 12  # characters before a host gathering read for "هامش"
 
 
 def attach_relative_clauses(found: list[tuple[Event, Clause]], views, exclude) -> list[tuple[Event, Clause]]:
@@ -99,6 +104,27 @@ def tour_stops(events: list[Event], views) -> list[Event]:
                 event = replace(event, places=stops, participants=kept)
         out.append(event)
     return out
+
+
+def margin_pairs(text: str, events: Sequence[Event]) -> tuple[tuple[Event, Event], ...]:
+    """(guest, host) gatherings of one text: the host follows "هامش", the guest comes after it in its sentence.
+
+    >>> from graph.records import Article
+    >>> from graph.text import analyze_text
+    >>> text = "جاء هذا على هامش مؤتمر الأمم المتحدة، حيث عقد منتدى للشركات."
+    >>> def gathering(word, kind):
+    ...     i = text.index(word); return Event("t", 0, i, i + len(word), kind, word)
+    >>> host, guest = gathering("مؤتمر", EventKind.CONFERENCE), gathering("منتدى", EventKind.FORUM)
+    >>> [(g.trigger, h.trigger) for g, h in margin_pairs(text, [host, guest])]
+    [('منتدى', 'مؤتمر')]
+    """
+    gatherings = [e for e in events if e.kind in _GATHERINGS]
+    return tuple((guest, host) for host in gatherings if _after_margin(text, host.start)
+                 for guest in gatherings if guest.sentence == host.sentence and guest.start > host.end)
+
+
+def _after_margin(text: str, start: int) -> bool:
+    return normalize_text(text[max(0, start - _MARGIN_WITHIN):start]).split()[-1:] == ["هامش"]
 
 
 def _relative_after(view: Sentence, i: int) -> Clause | None:

@@ -38,7 +38,6 @@ _STATEMENT_DAYS = 31
 _CERTAINTY_RANK = {"stated": 0, "relative": 1, "unresolved": 2, "unknown": 3}
 _NAMED_BOTH_WAYS = frozenset({EventKind.MEETING, EventKind.CONFERENCE})
 _KIND_RANK = [EventKind.MEETING, EventKind.CONFERENCE]
-_GATHERINGS = frozenset({EventKind.MEETING, EventKind.CONFERENCE, EventKind.FORUM})
 
 
 def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[EventNode, ...]:
@@ -148,7 +147,7 @@ def _held_at_hosts(nodes: list[EventNode], extractions: Sequence[Extraction]) ->
     """A gathering held "على هامش" another (same sentence, after it) was held where and when its
     host was, as far as its own mentions do not say: known once the host's mentions across
     articles are merged ("على هامش مؤتمر الأمم المتحدة …، حيث عقدت … منتدى" → New York, June)."""
-    hosts = {guest: host for x in extractions for guest, host in _margin_pairs(x)}
+    hosts = {guest: host for x in extractions for guest, host in x.margins}
     guests, held = {_place_in_text(g) for g in hosts}, {_place_in_text(h) for h in hosts.values()}
     node_of = {m: n for n in nodes for m in n.mentions if _place_in_text(m) in held}
     out = []
@@ -170,15 +169,6 @@ def _place_in_text(event: Event) -> tuple[str, int]:
     """Where an event mention starts: equal mentions start at the same place, and this hashes
     in a fraction of the time a whole mention (its participants' mentions and all) takes."""
     return event.article_id, event.start
-
-
-def _margin_pairs(extraction: Extraction):
-    """(guest, host) gathering mentions: the host follows "هامش", the guest comes after it."""
-    text = extraction.article.text
-    gatherings = [e for e in extraction.events if e.kind in _GATHERINGS]
-    for host in gatherings:
-        if normalize_text(text[max(0, host.start - 12):host.start]).split()[-1:] == ["هامش"]:
-            yield from ((g, host) for g in gatherings if g.sentence == host.sentence and g.start > host.end)
 
 
 def merge_roles(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[RoleNode, ...]:
