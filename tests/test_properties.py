@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
@@ -11,6 +11,7 @@ from graph.errors import IngestError, StageError
 from graph.ingest import decode_bytes, parse_article
 from graph.pipeline import extract_article, resolve_all
 from graph.rdf import build_dataset
+from graph.recognize import DEFAULT_CHAIN
 from graph.records import Article
 from graph.serialize import union_graph
 
@@ -66,6 +67,7 @@ def test_any_bytes_decode_or_raise_an_ingest_error(data):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(arabicish, min_size=1, max_size=3))
+@example(["وزير ـ ـ"])  # once a person "ـ ـ": a title, then tatweels only
 def test_a_tiny_corpus_serialises_to_turtle_that_parses(texts):
     articles = [Article(id=f"a{i}", text=t, title=t[:40]) for i, t in enumerate(texts)]
     extractions = []
@@ -81,9 +83,11 @@ def test_a_tiny_corpus_serialises_to_turtle_that_parses(texts):
     assert len(parsed) == len(g) > 0
 
 
-@pytest.mark.parametrize("text", ["", " ", "\u200f", "ـــ", "\ufeff\u202b", "ب" * 10_000])
-def test_edge_texts(text):
+@pytest.mark.parametrize("chain", [CHAIN, DEFAULT_CHAIN])
+@pytest.mark.parametrize("text", ["", " ", "\u200f", "ـــ", "\ufeff\u202b", "ب" * 10_000, "وزير ـ ـ", "قال ـ ـ ـ"])
+def test_edge_texts(text, chain):
     try:
-        extract_article(Article(id="e", text=text), CHAIN)
+        extraction = extract_article(Article(id="e", text=text), chain)
+        assert all(m.surface.strip("ـ ") for m in extraction.mentions)
     except StageError as error:
         assert "no tokens" in str(error)

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from graph.errors import GraphError, StageError
 from graph.records import MENTION_ORDER, Document, Mention
+from graph.text import normalize_text
 
 __all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "chain_with", "get_recognizer", "recognize_mentions", "combine_mentions"]
 
@@ -56,7 +57,7 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
     from graph.recognize.anaphora import resolve_anaphora
     from graph.recognize.surnames import find_surnames
 
-    found = [m for name in chain for m in get_recognizer(name)(document)]
+    found = [m for name in chain for m in get_recognizer(name)(document) if _spells_a_name(m.surface)]
     ruled = combine_mentions([m for m in found if m.method in _TIER])
     ruled = sorted(ruled + resolve_anaphora(document, ruled), key=MENTION_ORDER)
     model = [trim_proclitic(m) for m in found if m.method not in _TIER]
@@ -66,6 +67,16 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
         if document.article.text[mention.start:mention.end] != mention.surface:
             raise StageError("recognize", document.article.id, f"mention {mention} does not match the text")
     return tuple(mentions)
+
+
+def _spells_a_name(surface: str) -> bool:
+    """Whether a span holds a letter once normalised: a model may tag a run of tatweels ("ـ ـ")
+    or of marks, which names nothing and would be a label without a word.
+
+    >>> _spells_a_name("ـ ـ"), _spells_a_name("آلن")
+    (False, True)
+    """
+    return any(map(str.isalpha, normalize_text(surface)))
 
 
 def combine_mentions(mentions: list[Mention]) -> list[Mention]:

@@ -278,7 +278,8 @@ def _is_arabic(norm: str) -> bool:
     return bool(norm) and all(ARABIC_LETTER_SET.__contains__(c) for c in norm)
 
 
-ARABIC_LETTER_SET = frozenset(chr(c) for c in range(0x0621, 0x064B)) | frozenset(chr(c) for c in range(0x0671, 0x06D4))
+ARABIC_LETTER_SET = (frozenset(chr(c) for c in range(0x0621, 0x064B)) - {"\u0640"}  # tatweel draws, it spells nothing
+                     | frozenset(chr(c) for c in range(0x0671, 0x06D4)))
 
 
 @lru_cache(maxsize=1)
