@@ -109,8 +109,6 @@ def tour_stops(events: list[Event], views) -> list[Event]:
 def margin_pairs(text: str, events: Sequence[Event]) -> tuple[tuple[Event, Event], ...]:
     """(guest, host) gatherings of one text: the host follows "هامش", the guest comes after it in its sentence.
 
-    >>> from graph.records import Article
-    >>> from graph.text import analyze_text
     >>> text = "جاء هذا على هامش مؤتمر الأمم المتحدة، حيث عقد منتدى للشركات."
     >>> def gathering(word, kind):
     ...     i = text.index(word); return Event("t", 0, i, i + len(word), kind, word)
