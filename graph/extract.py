@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from graph.errors import GraphError, StageError
 from graph.recognize import DEFAULT_CHAIN, recognize_mentions
 from graph.records import Article, Extraction
-from graph.relate import margin_pairs, relate
+from graph.relate import relate
 
 __all__ = ["extract_article", "extract_or_reason"]
 
@@ -27,8 +27,8 @@ def extract_article(article: Article, chain: Sequence[str] = DEFAULT_CHAIN) -> E
     if not document.tokens:
         raise StageError("text", article.id, "no tokens")
     mentions = recognize_mentions(document, chain)
-    roles, events = relate(document, mentions)
-    return Extraction(document, mentions, roles, events, len(document.tokens), margin_pairs(article.text, events))
+    roles, events, margins = relate(document, mentions)
+    return Extraction(document, mentions, roles, events, len(document.tokens), margins)
 
 
 def extract_or_reason(article: Article, chain: Sequence[str], compact: bool = False) -> Extraction | str:

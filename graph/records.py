@@ -272,7 +272,7 @@ class Extraction:
     """Everything extracted from one article (the unit of parallel work).
 
     ``margins`` pairs a gathering held "على هامش" another with that host
-    (:func:`graph.relate.margin_pairs`); ``token_count`` stays when a build
+    (:func:`graph.relate.hosts.margin_pairs`); ``token_count`` stays when a build
     drops the document's tokens and text to save memory.
     """
 

@@ -18,7 +18,7 @@ R = ParticipantRole
 
 def events_of(text, spec, published=None, kind=None):
     document, mentions = snippet(text, spec, published=published)
-    _, events = relate(document, mentions)
+    _, events, _ = relate(document, mentions)
     return [e for e in events if kind is None or e.kind is kind]
 
 
@@ -155,8 +155,8 @@ def test_relate_is_sorted_and_deterministic():
     document, mentions = snippet(text, spec)
     once, again = relate(document, mentions), relate(document, list(reversed(mentions)))
     assert once == again
-    roles, events = once
-    assert isinstance(roles, tuple) and isinstance(events, tuple)
+    roles, events, margins = once
+    assert isinstance(roles, tuple) and isinstance(events, tuple) and margins == ()
     assert list(events) == sorted(events) and list(roles) == sorted(roles)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.records import DateValue, EventKind, Extraction, ParticipantRole
-from graph.relate import margin_pairs, relate
+from graph.relate import relate
 from graph.relate.merge import dates_compatible, merge_events, merge_roles
 from relate_support import CITY, CO, COUNTRY, IGO, P, snippet
 
@@ -22,8 +22,8 @@ IDS = {"فلاديمير فورونكوف": "person-voronkov", "الأمم ال�
 
 def extraction(text, spec, article_id, published=None):
     document, mentions = snippet(text, spec, article_id=article_id, published=published)
-    roles, events = relate(document, mentions)
-    return Extraction(document, tuple(mentions), roles, events, margins=margin_pairs(text, events))
+    roles, events, margins = relate(document, mentions)
+    return Extraction(document, tuple(mentions), roles, events, margins=margins)
 
 
 def denotes(*extractions):

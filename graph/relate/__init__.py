@@ -1,7 +1,6 @@
 """Relate stage: roles and events of one document, from its mentions.
 
-``relate`` is the stage entry point, with ``margin_pairs`` (gatherings held
-beside another, which merging reads); ``merge_events`` and ``merge_roles``
+``relate`` is the stage entry point; ``merge_events`` and ``merge_roles``
 (``graph.relate.merge``) turn mentions into nodes after entity resolution.
 """
 
@@ -16,11 +15,13 @@ from graph.relate.hosts import margin_pairs
 from graph.relate.merge import merge_events, merge_roles
 from graph.relate.roles import find_roles
 
-__all__ = ["relate", "margin_pairs", "merge_events", "merge_roles"]
+__all__ = ["relate", "merge_events", "merge_roles"]
 
 
-def relate(document: Document, mentions: Sequence[Mention]) -> tuple[tuple[Role, ...], tuple[Event, ...]]:
-    """Roles and events stated in ``document`` (sorted, deterministic).
+def relate(document: Document, mentions: Sequence[Mention]) -> tuple[tuple[Role, ...], tuple[Event, ...],
+                                                                       tuple[tuple[Event, Event], ...]]:
+    """Roles and events stated in ``document`` (sorted, deterministic), and the (guest, host)
+    pairs of its gatherings held "على هامش" another, which merging reads across articles.
 
     >>> from graph.records import Article
     >>> from graph.text import analyze_text
@@ -30,7 +31,7 @@ def relate(document: Document, mentions: Sequence[Mention]) -> tuple[tuple[Role,
     ...     i = text.index(s, n); return Mention("t", i, i + len(s), s, k, 0)
     >>> ms = [m("آلن", Kind.PERSON), m("الكويت", Kind.COUNTRY), m("صباح الأحمد", Kind.PERSON),
     ...       m("الكويت", Kind.COUNTRY, 30)]
-    >>> roles, events = relate(doc, ms)
+    >>> roles, events, margins = relate(doc, ms)
     >>> [(r.person.surface, r.title, r.organization.surface) for r in roles]
     [('صباح الأحمد', 'أمير', 'الكويت')]
     >>> [(e.kind.value, e.place.start == text.rindex("الكويت"), e.date.certainty) for e in events]
@@ -40,5 +41,5 @@ def relate(document: Document, mentions: Sequence[Mention]) -> tuple[tuple[Role,
     roles = tuple(find_roles(document, mentions, views))
     offices = tuple(sorted({r.organization for r in roles if r.organization is not None}))
     events = tuple(find_events(document, mentions, exclude=offices, views=views))
-    return roles, events
+    return roles, events, margin_pairs(events, views)
 

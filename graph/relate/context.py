@@ -88,6 +88,10 @@ class Sentence:
     def norm(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
 
+    def index_at(self, start: int) -> int:
+        """The index of the token that starts at offset ``start`` (a trigger's, a mention's); 0 if none does."""
+        return next((k for k, t in enumerate(self.tokens) if t.start == start), 0)
+
     @property
     def norms(self) -> list[str]:
         """The tokens' normalised forms (worked out once per view; do not change them)."""

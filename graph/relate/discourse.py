@@ -19,7 +19,7 @@ from graph.relate.arguments import Clause, clauses, cue_role, cued_attendees
 from graph.relate.context import Sentence, is_person, phrase_index
 from graph.text import clitic_variants, normalize_text
 
-__all__ = ["GATHERINGS", "add_speakers", "add_participant_speakers", "attach_neighbours", "attach_where_clauses",
+__all__ = ["GATHERINGS", "on_margin", "add_speakers", "add_participant_speakers", "attach_neighbours", "attach_where_clauses",
            "resolve_counted_states", "resolve_demonstratives", "inherit_dates", "date_from_visits"]
 
 GATHERINGS = frozenset({EventKind.MEETING, EventKind.CONFERENCE, EventKind.FORUM, EventKind.VISIT})
@@ -48,7 +48,7 @@ def add_speakers(found: list[tuple[Event, Clause]], views) -> list[Event]:
                 extra += speakers.get((event.sentence, -1), [])
             elif _pointed(views[event.sentence], event):
                 extra += [m for (n, _), ms in speakers.items() if n == event.sentence for m in ms if is_person(m)]
-            if _on_margin(views[event.sentence], event):
+            if on_margin(views[event.sentence], event):
                 earlier = [m for n in (event.sentence - 1, event.sentence) for (k, _), ms in speakers.items()
                            if k == n for m in ms]
                 extra += earlier[-1:]
@@ -81,7 +81,7 @@ def add_participant_speakers(events: list[Event], views) -> list[Event]:
 
 def _refers_back(view: Sentence, start: int) -> bool:
     """"هذا المؤتمر"، "المؤتمر": a gathering already told, not a new one."""
-    i = next((k for k, t in enumerate(view.tokens) if t.start == start), 0)
+    i = view.index_at(start)
     return view.tokens[i].proclitics.endswith("ال") or i >= 1 and view.norm(i - 1) in _DEMONSTRATIVES
 
 
@@ -154,7 +154,7 @@ def _counted_near(view: Sentence, event: Event) -> tuple[int, int]:
     """Token index and count of a counted reference by the trigger ("ورعت الدول الثلاث
     اجتماعات"، "التقى قادة البلدين"), or (0, 0)."""
     index = phrase_index("counted_states", "phrase")
-    i = next((k for k, t in enumerate(view.tokens) if t.start == event.start), 0)
+    i = view.index_at(event.start)
     for j in [*range(max(0, i - _COUNTED_NEAR), i), *range(i + 1, min(len(view.tokens), i + _COUNTED_NEAR + 1))]:
         hit = index.match(view, j)
         if hit is not None:
@@ -183,7 +183,7 @@ def resolve_demonstratives(events: list[Event], views) -> list[Event]:
     out: list[Event] = []
     for event in sorted(events, key=lambda e: e.start):
         view = views[event.sentence]
-        i = next((k for k, t in enumerate(view.tokens) if t.start == event.start), 0)
+        i = view.index_at(event.start)
         demonstrative = _pointed(view, event)
         definite = view.tokens[i].proclitics.endswith("ال") and not event.places
         if event.kind in GATHERINGS and (demonstrative or definite):
@@ -226,13 +226,13 @@ def _countries() -> dict[str, str]:
 
 def _pointed(view: Sentence, event: Event) -> bool:
     """The gathering is named with a demonstrative: "هذا الاجتماع"، "وهذا المؤتمر"."""
-    i = next((k for k, t in enumerate(view.tokens) if t.start == event.start), 0)
+    i = view.index_at(event.start)
     return i >= 1 and view.norm(i - 1) in _DEMONSTRATIVES | {"و" + d for d in _DEMONSTRATIVES}
 
 
-def _on_margin(view: Sentence, event: Event) -> bool:
-    """"على هامش المؤتمر": what was just said was said at this gathering."""
-    i = next((k for k, t in enumerate(view.tokens) if t.start == event.start), 0)
+def on_margin(view: Sentence, event: Event) -> bool:
+    """"على هامش المؤتمر": the gathering hosted what was just said, or a gathering told after it."""
+    i = view.index_at(event.start)
     return i >= 1 and normalize_text(view.tokens[i - 1].text).endswith("هامش")
 
 

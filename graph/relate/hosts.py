@@ -20,6 +20,7 @@ from dataclasses import replace
 from graph.records import Event, EventKind, Kind, Mention, ParticipantRole, Participation
 from graph.relate.arguments import Clause, clauses, cue_role, cue_roles, subject_after
 from graph.relate.context import Sentence, is_institution, is_person, is_place
+from graph.relate.discourse import on_margin
 from graph.text import clitic_variants, normalize_text, positions
 
 __all__ = ["attach_relative_clauses", "margin_pairs", "organizers_by_invitation", "tour_stops"]
@@ -32,7 +33,6 @@ _LOCATIVE = frozenset(normalize_text(w) for w in ("في", "فى"))
 _INVITED_WITHIN = 4  # words between an invitation verb and the invited entity
 _INVITED_AHEAD = 3  # sentences after the invitation where the gathering may be told
 _VENUE_WITHIN = 4  # words between a tour noun and its venue cue
-_MARGIN_WITHIN = 12  # characters before a host gathering read for "هامش"
 
 
 def attach_relative_clauses(found: list[tuple[Event, Clause]], views, exclude) -> list[tuple[Event, Clause]]:
@@ -55,7 +55,7 @@ def attach_relative_clauses(found: list[tuple[Event, Clause]], views, exclude) -
         if event.kind not in _GATHERINGS:
             continue
         view = views[event.sentence]
-        i = _token_index(view, event.start)
+        i = view.index_at(event.start)
         relative = _relative_after(view, i)
         named = _relative_participants(view, relative, exclude) if relative is not None else []
         if named:
@@ -95,7 +95,7 @@ def tour_stops(events: list[Event], views) -> list[Event]:
     for event in events:
         if event.kind is EventKind.VISIT and not event.places:
             view = views[event.sentence]
-            i = _token_index(view, event.start)
+            i = view.index_at(event.start)
             cue = next((k for k in range(i + 1, min(len(view.tokens), i + _VENUE_WITHIN + 1))
                         if view.covering[k] is None and cue_role(view.norm(k)) == "venue"), None)
             stops = _listed_places(view, cue + 1) if cue is not None else ()
@@ -106,23 +106,11 @@ def tour_stops(events: list[Event], views) -> list[Event]:
     return out
 
 
-def margin_pairs(text: str, events: Sequence[Event]) -> tuple[tuple[Event, Event], ...]:
-    """(guest, host) gatherings of one text: the host follows "هامش", the guest comes after it in its sentence.
-
-    >>> text = "جاء هذا على هامش مؤتمر الأمم المتحدة، حيث عقد منتدى للشركات."
-    >>> def gathering(word, kind):
-    ...     i = text.index(word); return Event("t", 0, i, i + len(word), kind, word)
-    >>> host, guest = gathering("مؤتمر", EventKind.CONFERENCE), gathering("منتدى", EventKind.FORUM)
-    >>> [(g.trigger, h.trigger) for g, h in margin_pairs(text, [host, guest])]
-    [('منتدى', 'مؤتمر')]
-    """
+def margin_pairs(events: Sequence[Event], views) -> tuple[tuple[Event, Event], ...]:
+    """(guest, host) gatherings: the host is told "على هامش" (:func:`on_margin`), the guest after it in its sentence."""
     gatherings = [e for e in events if e.kind in _GATHERINGS]
-    return tuple((guest, host) for host in gatherings if _after_margin(text, host.start)
+    return tuple((guest, host) for host in gatherings if on_margin(views[host.sentence], host)
                  for guest in gatherings if guest.sentence == host.sentence and guest.start > host.end)
-
-
-def _after_margin(text: str, start: int) -> bool:
-    return normalize_text(text[max(0, start - _MARGIN_WITHIN):start]).split()[-1:] == ["هامش"]
 
 
 def _relative_after(view: Sentence, i: int) -> Clause | None:
@@ -153,7 +141,7 @@ def _antecedent(found: list[tuple[Event, Clause]], n: int, views) -> int | None:
 
 
 def _definite(view: Sentence, event: Event) -> bool:
-    return view.tokens[_token_index(view, event.start)].proclitics.endswith("ال")
+    return view.tokens[view.index_at(event.start)].proclitics.endswith("ال")
 
 
 def _invitation(view: Sentence, clause: Clause, j: int) -> tuple[Mention | None, Mention | None]:
@@ -200,10 +188,6 @@ def _same(a: Mention, b: Mention) -> bool:
 
 def _bare(mention: Mention) -> str:
     return clitic_variants(normalize_text(mention.surface))[-1]
-
-
-def _token_index(view: Sentence, start: int) -> int:
-    return next((k for k, t in enumerate(view.tokens) if t.start == start), 0)
 
 
 def _with(event: Event, mention: Mention, role: ParticipantRole) -> Event:
