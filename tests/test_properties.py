@@ -16,6 +16,7 @@ from graph.records import Article
 from graph.serialize import union_graph
 
 CHAIN = ("gazetteer", "pattern", "crf")
+CHAINS = pytest.mark.parametrize("chain", [CHAIN, DEFAULT_CHAIN], ids=["crf", "default"])
 WORDS = ["قال", "وزير", "الخارجية", "الأمين", "العام", "للأمم", "المتحدة", "أنطونيو", "غوتيريش", "في", "عمان",
          "الرياض", "بغداد", "اجتماع", "مجلس", "الأمن", "الدولي", "داعش", "الرئيس", "عبد", "الفتاح", "السيسي",
          "التقى", "يوم", "الأربعاء", "2016", "مايو", "أيار", "إن", "و", ".", "،", ":", "«", "»", "\"", "(", ")",
@@ -29,18 +30,19 @@ any_text = st.one_of(st.text(max_size=300), arabicish,
 quick = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@CHAINS
 @quick
-@given(any_text)
-def test_any_text_extracts_or_says_why(text):
+@given(text=any_text)
+def test_any_text_extracts_or_says_why(chain, text):
     """No exception but the typed 'no tokens'; every offset points at its own text."""
     article = Article(id="p", text=text)
     try:
-        extraction = extract_article(article, CHAIN)
+        extraction = extract_article(article, chain)
     except StageError as error:
         assert error.stage == "text" and "no tokens" in str(error)
         return
     for mention in extraction.mentions:
-        assert text[mention.start:mention.end] == mention.surface
+        assert text[mention.start:mention.end] == mention.surface and mention.surface.strip()
     for event in extraction.events:
         assert 0 <= event.start <= event.end <= len(text)
 
@@ -65,15 +67,16 @@ def test_any_bytes_decode_or_raise_an_ingest_error(data):
         assert error.reason
 
 
+@CHAINS
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(arabicish, min_size=1, max_size=3))
-@example(["وزير ـ ـ"])  # once a person "ـ ـ": a title, then tatweels only
-def test_a_tiny_corpus_serialises_to_turtle_that_parses(texts):
+@given(texts=st.lists(arabicish, min_size=1, max_size=3))
+@example(texts=["وزير ـ ـ"])  # once a person "ـ ـ": a title, then tatweels only
+def test_a_tiny_corpus_serialises_to_turtle_that_parses(chain, texts):
     articles = [Article(id=f"a{i}", text=t, title=t[:40]) for i, t in enumerate(texts)]
     extractions = []
     for article in articles:
         try:
-            extractions.append(extract_article(article, CHAIN))
+            extractions.append(extract_article(article, chain))
         except StageError:
             continue
     if not extractions:
@@ -83,7 +86,7 @@ def test_a_tiny_corpus_serialises_to_turtle_that_parses(texts):
     assert len(parsed) == len(g) > 0
 
 
-@pytest.mark.parametrize("chain", [CHAIN, DEFAULT_CHAIN])
+@CHAINS
 @pytest.mark.parametrize("text", ["", " ", "\u200f", "ـــ", "\ufeff\u202b", "ب" * 10_000, "وزير ـ ـ", "قال ـ ـ ـ"])
 def test_edge_texts(text, chain):
     try:
