@@ -19,8 +19,9 @@ from graph.relate.arguments import Clause, clauses, cue_role, cued_attendees
 from graph.relate.context import Sentence, is_person, phrase_index
 from graph.text import clitic_variants, normalize_text
 
-__all__ = ["GATHERINGS", "on_margin", "add_speakers", "add_participant_speakers", "attach_neighbours", "attach_where_clauses",
-           "resolve_counted_states", "resolve_demonstratives", "inherit_dates", "date_from_visits"]
+__all__ = ["GATHERINGS", "on_margin", "add_speakers", "add_participant_speakers", "attach_neighbours",
+           "attach_where_clauses", "resolve_counted_states", "resolve_demonstratives", "inherit_dates",
+           "date_from_visits"]
 
 GATHERINGS = frozenset({EventKind.MEETING, EventKind.CONFERENCE, EventKind.FORUM, EventKind.VISIT})
 _DEMONSTRATIVES = frozenset(normalize_text(w) for w in ("هذا", "هذه", "ذلك", "تلك"))
