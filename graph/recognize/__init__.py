@@ -4,7 +4,8 @@ The default chain is gazetteer, patterns and the shipped neural (BiLSTM-CRF)
 model; the linear CRF stays registered as "crf". Known
 names (gazetteer) win over patterns, patterns over the statistical model;
 the longer of two overlapping gazetteer/pattern spans wins, and a model span
-is kept only where nothing else was found. Every mention records the
+is kept only where nothing else was found, or where it holds a pattern's
+person and more words (a name the patterns ended early). Every mention records the
 recogniser that produced it (``Mention.method``) and a confidence.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from graph.errors import GraphError, StageError
-from graph.records import MENTION_ORDER, Document, Mention
+from graph.records import MENTION_ORDER, Document, Kind, Mention
 from graph.text import normalize_text
 
 __all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "chain_with", "get_recognizer", "recognize_mentions", "combine_mentions"]
@@ -58,15 +59,27 @@ def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN)
     from graph.recognize.surnames import find_surnames
 
     found = [m for name in chain for m in get_recognizer(name)(document) if _spells_a_name(m.surface)]
-    ruled = combine_mentions([m for m in found if m.method in _TIER])
-    ruled = sorted(ruled + resolve_anaphora(document, ruled), key=MENTION_ORDER)
     model = [trim_proclitic(m) for m in found if m.method not in _TIER]
+    ruled = combine_mentions([m for m in found if m.method in _TIER and not _widened(m, model)])
+    ruled = sorted(ruled + resolve_anaphora(document, ruled), key=MENTION_ORDER)
     mentions = combine_mentions(ruled + model)
     mentions = sorted(mentions + find_surnames(document, mentions), key=MENTION_ORDER)
     for mention in mentions:
         if document.article.text[mention.start:mention.end] != mention.surface:
             raise StageError("recognize", document.article.id, f"mention {mention} does not match the text")
     return tuple(mentions)
+
+
+def _widened(mention: Mention, model: list[Mention]) -> bool:
+    """Whether a confident model span of the same kind holds this pattern person and more
+    words: the pattern's name stopped at a word it could not vouch for, or at its sixth word
+    ("خالد بن عمر بن سالم آل" of "خالد بن عمر بن سالم آل مرزوق"), and the model's longer name
+    is kept instead."""
+    if mention.method != "pattern" or mention.kind is not Kind.PERSON:
+        return False
+    return any(m.kind is mention.kind and m.start <= mention.start and mention.end <= m.end
+               and m.end - m.start > mention.end - mention.start and m.confidence >= _MODEL_MIN_CONFIDENCE
+               for m in model)
 
 
 def _spells_a_name(surface: str) -> bool:

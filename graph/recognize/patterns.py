@@ -1,7 +1,8 @@
 """Pattern recogniser: persons after given names and titles, institutions after head nouns.
 
-Persons: a known given name opening a run of name-like words (جون آلن،
-خالد سليمان الجار الله), or a run of rare words right after a title or an
+Persons: a known given name opening a run of words names are made of
+(جون آلن، خالد سليمان الجار الله: given names, words the corpus lexicon finds
+inside persons, rare words; not جولة in "محمد حسين جولة"), or a run of rare words right after a title or an
 honorific (الجنرال المتقاعد جون آلن، وزير الشؤون الخارجية الهندي، سوبرمانيام
 جايشنكار), or one rare word as the subject of a reporting verb, ended by a
 function word or punctuation (وقال كراون في اجتماع …). Institutions: a head noun (وزارة، مكتب، لجنة، شركة، صحيفة …) and
@@ -19,16 +20,18 @@ from wordfreq import zipf_frequency
 
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
+from graph.recognize.crf_features import inside_names
 from graph.records import Document, Kind, Mention, Token
 from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
 __all__ = ["PatternRecognizer", "is_name_like"]
 
-_MAX_NAME = 5
+_MAX_NAME = 6
 _MAX_ORG = 7
 _RARE = 3.0
 _SPEAKER_RARE = 3.5
 _PLURAL_OTHER_CASE = 2.5
+_NAME_PART_RARE = 3.0
 
 
 class PatternRecognizer:
@@ -66,6 +69,7 @@ class _Word(NamedTuple):
     stopword: bool  # proclitics allowed
     title: bool  # the first word of a title
     name_like: bool
+    name_part: bool  # name-like, and a word names are made of: not a common word found in none
     given: bool  # a given name (proclitics allowed) that is no stopword
     speech: bool  # a reporting verb (proclitics allowed)
     org_head: str | None  # the kind an institution head noun gives
@@ -81,10 +85,28 @@ def _word(norm: str) -> _Word:
     title = norm in _title_words()
     name_like = (arabic and not stopword and not title and norm not in _org_heads() and norm not in _nisba()
                  and not any(e.kind.coarse != "PERS" for e in load_gazetteer().lookup(norm)))
-    given = not stopword and any(v in _given_names() for v in variants)
+    given = not stopword and any(v in _given_names() and not norm[:len(norm) - len(v)].endswith("ال")
+                                 for v in variants)
     speech = any(v in _speech_verbs() for v in variants)
     lead = speech or title or norm in ("،", ",")
-    return _Word(arabic, stopword, title, name_like, given, speech, _org_head(variants), lead)
+    name_part = name_like and not speech and _name_word(norm, variants)
+    return _Word(arabic, stopword, title, name_like, name_part, given, speech, _org_head(variants), lead)
+
+
+def _name_word(norm: str, variants: tuple[str, ...]) -> bool:
+    """Whether a name may go on through this word: a given name, a word the corpus lexicon
+    finds inside persons (بن، عبد، الأسد، الجميل), or a word rare in every reading (آلن،
+    جايشنكار). A common word found in no person ends the name (جولة، الفريق، بسبب،
+    للانذار), and so does a conjunction before a given name (وطارق: a second person).
+
+    >>> _name_word("الاسد", ("الاسد",)), _name_word("جوله", ("جوله",)), _name_word("وطارق", ("وطارق", "طارق"))
+    (True, False, False)
+    """
+    if norm[:1] in ("و", "ف") and any(v in _given_names() for v in variants[1:]):
+        return False
+    if norm in _given_names() or (inside_names(norm) or "").startswith("PERS"):
+        return True
+    return max(_written_zipf(v) for v in variants if len(v) >= 3 or v == norm) < _NAME_PART_RARE
 
 
 _WORDS = WordMemo(_word)
@@ -94,6 +116,24 @@ _GIVEN, _LEAD, _ORG_HEAD = attrgetter("given"), attrgetter("lead"), attrgetter("
 @lru_cache(maxsize=1 << 18)
 def _zipf(norm: str) -> float:
     return zipf_frequency(norm, "ar")
+
+
+def _written_zipf(norm: str) -> float:
+    """The frequency of the commonest spelling a normalised word may stand for: normalising
+    writes ة as ه, ى as ي and أ إ as ا, which the word list keeps apart (هائله is rare, هائلة is not).
+
+    >>> _zipf("هائله") < 3 < _written_zipf("هائله")
+    True
+    """
+    spellings = {norm}
+    if norm.endswith("ه"):
+        spellings |= {s[:-1] + "ة" for s in spellings}
+    if norm.endswith("ي"):
+        spellings |= {s[:-1] + "ى" for s in spellings}
+    at = 2 if norm.startswith("ال") else 0
+    if norm[at:at + 1] == "ا":
+        spellings |= {s[:at] + hamza + s[at + 1:] for s in spellings for hamza in "أإ"}
+    return max(map(_zipf, spellings))
 
 
 def _persons(tokens: tuple[Token, ...], words: list[_Word]):
@@ -188,7 +228,7 @@ def _title_before(tokens, comma: int) -> bool:
 
 def _extend(words, position) -> int:
     end = position
-    while end + 1 < len(words) and end - position + 1 < _MAX_NAME and words[end + 1].name_like:
+    while end + 1 < len(words) and end - position + 1 < _MAX_NAME and words[end + 1].name_part:
         end += 1
     return end
 
