@@ -6,7 +6,8 @@ repeats it bare, where a sentence-level tagger often misses it. Tagged names
 are looked for again in each sentence; an untagged occurrence takes the
 name's most frequent type and the confidence of its best tagged occurrence.
 Existing spans are never changed (Krishnan & Manning 2006 make the same
-observation; this is the simple, deterministic form of it).
+observation; this is the simple, deterministic form of it). A name made only of
+function words is not repeated: normalised, the name علي is the preposition على.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from graph.conll import spans
+from graph.lexicon import lexicon_words
 from graph.text import word_form
 
 __all__ = ["propagate_labels", "WINDOW"]
@@ -34,6 +36,9 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
     >>> tagged = [(["O", "B-ORG", "O"], [1.0, 0.9, 1.0]), (["O", "O", "O"], [1.0, 0.6, 1.0])]
     >>> [tags for tags, _ in propagate_labels(sentences, tagged)]
     [['O', 'B-ORG', 'O'], ['O', 'B-ORG', 'O']]
+    >>> tagged = [(["O", "B-PERS", "O"], [1.0, 0.9, 1.0]), (["O", "O", "O"], [1.0, 1.0, 1.0])]
+    >>> propagate_labels([["قال", "علي", "إن"], ["ردا", "على", "فتوى"]], tagged)[1][0]
+    ['O', 'O', 'O']
     """
     keys = [tuple(form) if form is not None else tuple(map(word_form, tokens))
             for tokens, form in zip(sentences, forms or [None] * len(sentences))]
@@ -51,7 +56,9 @@ def propagate_labels(sentences: Sequence[Sequence[str]], tagged: list[Tagged], w
 def _names(key: tuple[str, ...], tags: list[str], probs: list[float]) -> list[tuple[tuple[str, ...], str, float]]:
     if tags.count("O") == len(tags):
         return []
-    return [(key[a:b], kind, sum(probs[a:b]) / (b - a)) for kind, a, b in spans(tags)]
+    function_words = lexicon_words("stopwords")
+    return [(key[a:b], kind, sum(probs[a:b]) / (b - a)) for kind, a, b in spans(tags)
+            if not function_words.issuperset(key[a:b])]
 
 
 def _choose(nearby: list[tuple[tuple[str, ...], str, float]]) -> list[tuple[tuple[str, ...], str, float]]:
