@@ -96,7 +96,8 @@ def test_the_rare_subject_of_a_reporting_verb_is_a_person():
     # plurals of common nouns, a noun with a pronoun, the article, a word not ending the subject: no name
     for text in ("ويقول دبلوماسيون إن الاجتماع مهم.", "وقال متمردون في بيان إنهم انسحبوا.",
                  "أبرز أعماله كانت في الرباط.", "وقال المسؤول في الوزارة إن الوضع هادئ.",
-                 "وقال مسؤول كبير إن الوضع هادئ."):
+                 "وقال مسؤول كبير إن الوضع هادئ.",
+                 "وقالت أنباء إن أفراد الأسرة بخير."):  # انباء looks rare until read as أنباء
         assert not {m for m in mentions_of(text) if m[1] is Kind.PERSON}, text
 
 
@@ -157,7 +158,7 @@ def test_a_word_that_reads_as_a_surname_ends_with_one_of_its_endings(word, surna
 @pytest.mark.skipif(not (CORPORA_DIR / "anercorp").is_dir(), reason=f"annotated corpora not found under {CORPORA_DIR}")
 def test_the_default_chain_finds_persons_on_held_out_anercorp():
     """Persons are the type whose ANERcorp conventions the graph shares (README: F1 0.621 before
-    given names' runs stopped at common words, 0.764 after; the model alone 0.786)."""
+    given names' runs stopped at common words, 0.765 after; the model alone 0.786)."""
     sentences = split_anercorp(load_corpus("anercorp")).test
     gold = [scored_tags(s.tags) for s in sentences]
     chain = evaluate(gold, chain_tags(sentences, DEFAULT_CHAIN)).prf("PERS")

@@ -183,7 +183,7 @@ def _after_title_run(tokens, words, position) -> int | None:
         return None
     end = _extend(words, position)
     run = tokens[position: end + 1]
-    if end == position or not any(_zipf(t.norm) < _RARE for t in run):
+    if end == position or not any(_written_zipf(t.norm) < _RARE for t in run):
         return None
     if appositive and end + 1 < len(tokens) and tokens[end + 1].text not in "،,.":
         return None
@@ -210,14 +210,14 @@ def _after_speech_verb(tokens, words, position) -> int | None:
 
 
 def _rare_name_word(norm: str) -> bool:
-    if not _WORDS[norm].name_like or _zipf(norm) >= _SPEAKER_RARE:
+    if not _WORDS[norm].name_like or _written_zipf(norm) >= _SPEAKER_RARE:
         return False
     for suffix in ("ون", "ين", "ها", "هم", "ه"):
-        if norm.endswith(suffix) and _zipf(norm[:-len(suffix)]) >= _SPEAKER_RARE:
+        if norm.endswith(suffix) and _written_zipf(norm[:-len(suffix)]) >= _SPEAKER_RARE:
             return False
     if norm.endswith(("ون", "ين")):  # متمردون: its other case متمردين is a word too, كراين is not
         other = norm[:-2] + ("ين" if norm.endswith("ون") else "ون")
-        return _zipf(other) < _PLURAL_OTHER_CASE
+        return _written_zipf(other) < _PLURAL_OTHER_CASE
     return True
 
 
