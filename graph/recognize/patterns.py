@@ -97,7 +97,8 @@ def _name_word(norm: str, variants: tuple[str, ...]) -> bool:
     """Whether a name may go on through this word: a given name, a word the corpus lexicon
     finds inside persons (بن، عبد، الأسد، الجميل), or a word rare in every reading (آلن،
     جايشنكار). A common word found in no person ends the name (جولة، الفريق، بسبب،
-    للانذار), and so does a conjunction before a given name (وطارق: a second person).
+    للانذار), so does a common word with a pronoun (سلطاته) and a conjunction before a
+    given name (وطارق: a second person).
 
     >>> _name_word("الاسد", ("الاسد",)), _name_word("جوله", ("جوله",)), _name_word("وطارق", ("وطارق", "طارق"))
     (True, False, False)
@@ -106,7 +107,17 @@ def _name_word(norm: str, variants: tuple[str, ...]) -> bool:
         return False
     if norm in _given_names() or (inside_names(norm) or "").startswith("PERS"):
         return True
+    if _inflected(norm, _PRONOUNS):
+        return False
     return max(_written_zipf(v) for v in variants if len(v) >= 3 or v == norm) < _NAME_PART_RARE
+
+
+_PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
+
+
+def _inflected(norm: str, endings: tuple[str, ...]) -> bool:
+    """A common word with an ending: سلطاته is سلطات + ه, دبلوماسيون is دبلوماسي + ون."""
+    return any(norm.endswith(e) and _written_zipf(norm[:-len(e)]) >= _SPEAKER_RARE for e in endings)
 
 
 _WORDS = WordMemo(_word)
@@ -212,9 +223,8 @@ def _after_speech_verb(tokens, words, position) -> int | None:
 def _rare_name_word(norm: str) -> bool:
     if not _WORDS[norm].name_like or _written_zipf(norm) >= _SPEAKER_RARE:
         return False
-    for suffix in ("ون", "ين", "ها", "هم", "ه"):
-        if norm.endswith(suffix) and _written_zipf(norm[:-len(suffix)]) >= _SPEAKER_RARE:
-            return False
+    if _inflected(norm, ("ون", "ين", "ها", "هم", "ه")):
+        return False
     if norm.endswith(("ون", "ين")):  # متمردون: its other case متمردين is a word too, كراين is not
         other = norm[:-2] + ("ين" if norm.endswith("ون") else "ون")
         return _written_zipf(other) < _PLURAL_OTHER_CASE
