@@ -24,7 +24,7 @@ from graph.recognize.crf_features import inside_names
 from graph.records import Document, Kind, Mention, Token
 from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
-__all__ = ["PatternRecognizer", "is_name_like"]
+__all__ = ["PatternRecognizer", "is_name_like", "written_zipf"]
 
 _MAX_NAME = 6
 _MAX_ORG = 7
@@ -109,7 +109,7 @@ def _name_word(norm: str, variants: tuple[str, ...]) -> bool:
         return True
     if _inflected(norm, _PRONOUNS):
         return False
-    return max(_written_zipf(v) for v in variants if len(v) >= 3 or v == norm) < _NAME_PART_RARE
+    return max(written_zipf(v) for v in variants if len(v) >= 3 or v == norm) < _NAME_PART_RARE
 
 
 _PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
@@ -117,7 +117,7 @@ _PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
 
 def _inflected(norm: str, endings: tuple[str, ...]) -> bool:
     """A common word with an ending: سلطاته is سلطات + ه, دبلوماسيون is دبلوماسي + ون."""
-    return any(norm.endswith(e) and _written_zipf(norm[:-len(e)]) >= _SPEAKER_RARE for e in endings)
+    return any(norm.endswith(e) and written_zipf(norm[:-len(e)]) >= _SPEAKER_RARE for e in endings)
 
 
 _WORDS = WordMemo(_word)
@@ -129,11 +129,11 @@ def _zipf(norm: str) -> float:
     return zipf_frequency(norm, "ar")
 
 
-def _written_zipf(norm: str) -> float:
+def written_zipf(norm: str) -> float:
     """The frequency of the commonest spelling a normalised word may stand for: normalising
     writes ة as ه, ى as ي and أ إ as ا, which the word list keeps apart (هائله is rare, هائلة is not).
 
-    >>> _zipf("هائله") < 3 < _written_zipf("هائله")
+    >>> _zipf("هائله") < 3 < written_zipf("هائله")
     True
     """
     spellings = {norm}
@@ -194,7 +194,7 @@ def _after_title_run(tokens, words, position) -> int | None:
         return None
     end = _extend(words, position)
     run = tokens[position: end + 1]
-    if end == position or not any(_written_zipf(t.norm) < _RARE for t in run):
+    if end == position or not any(written_zipf(t.norm) < _RARE for t in run):
         return None
     if appositive and end + 1 < len(tokens) and tokens[end + 1].text not in "،,.":
         return None
@@ -221,13 +221,13 @@ def _after_speech_verb(tokens, words, position) -> int | None:
 
 
 def _rare_name_word(norm: str) -> bool:
-    if not _WORDS[norm].name_like or _written_zipf(norm) >= _SPEAKER_RARE:
+    if not _WORDS[norm].name_like or written_zipf(norm) >= _SPEAKER_RARE:
         return False
     if _inflected(norm, ("ون", "ين", "ها", "هم", "ه")):
         return False
     if norm.endswith(("ون", "ين")):  # متمردون: its other case متمردين is a word too, كراين is not
         other = norm[:-2] + ("ين" if norm.endswith("ون") else "ون")
-        return _written_zipf(other) < _PLURAL_OTHER_CASE
+        return written_zipf(other) < _PLURAL_OTHER_CASE
     return True
 
 

@@ -6,12 +6,15 @@ import bisect
 from itertools import compress, repeat
 
 from graph.lexicon import lexicon_words
+from graph.recognize.crf_features import inside_names
+from graph.recognize.patterns import written_zipf
 from graph.records import Document, Kind, Mention
 from graph.text import clitic_variants, normalize_text, norms_of, stem_offset
 
 __all__ = ["find_surnames"]
 
 _MIN_SURNAME = 3
+_COMMON_SURNAME = 4.5
 
 
 def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
@@ -33,12 +36,23 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
             continue
         for variant in variants:
             person = _named_before(by_surname.get(variant, ()), token.start)
-            if person and len(variant) >= _MIN_SURNAME and variant not in stop:
+            if person and len(variant) >= _MIN_SURNAME and variant not in stop and _names_alone(variant):
                 start = token.start + stem_offset(token.text, variant)
                 found.append(Mention(document.article.id, start, token.end, document.article.text[start:token.end],
                                      Kind.PERSON, token.sentence, "pattern", 0.8, person.key, None))
                 break
     return found
+
+
+def _names_alone(surname: str) -> bool:
+    """Whether a full name's last word can stand for the person alone: a word persons mostly hold
+    (الأسد، الصباح، عباس) or one that is not common (آلن، الزعابي); not an ordinal
+    (عبد الله الثاني: the second half), a number (بنديكيت السادس عشر) or الله (حسن نصر الله).
+
+    >>> _names_alone("الاسد"), _names_alone("الزعابي"), _names_alone("الثاني"), _names_alone("الله")
+    (True, True, False, False)
+    """
+    return (inside_names(surname) or "") in ("PERS2", "PERS3") or written_zipf(surname) < _COMMON_SURNAME
 
 
 def _endings(surnames) -> tuple[str, ...]:
