@@ -79,8 +79,9 @@ def test_a_given_names_run_stops_at_a_word_no_name_is_made_of(text, person):
     assert not any(person in p and p != person for p in persons), persons
 
 
-def test_a_given_name_under_the_article_opens_no_name():
+def test_a_given_name_under_the_article_or_inside_a_common_word_opens_no_name():
     assert not mentions_of("وعانى الأطفال من احتباس البول بسبب الحصار المضروب.")  # البول is not بول (Paul)
+    assert not mentions_of("وجاءت النتيجة لصالح شوماخر في السباق.")  # لصالح: "in favour of"
 
 
 def test_a_model_name_holding_a_patterned_one_is_kept():

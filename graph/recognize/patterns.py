@@ -32,6 +32,7 @@ _RARE = 3.0
 _SPEAKER_RARE = 3.5
 _PLURAL_OTHER_CASE = 2.5
 _NAME_PART_RARE = 3.0
+_COMMON_WORD = 4.8
 
 
 class PatternRecognizer:
@@ -85,12 +86,24 @@ def _word(norm: str) -> _Word:
     title = norm in _title_words()
     name_like = (arabic and not stopword and not title and norm not in _org_heads() and norm not in _nisba()
                  and not any(e.kind.coarse != "PERS" for e in load_gazetteer().lookup(norm)))
-    given = not stopword and any(v in _given_names() and not norm[:len(norm) - len(v)].endswith("ال")
-                                 for v in variants)
+    given = not stopword and _is_given(norm, variants)
     speech = any(v in _speech_verbs() for v in variants)
     lead = speech or title or norm in ("،", ",")
     name_part = name_like and not speech and _name_word(norm, variants)
     return _Word(arabic, stopword, title, name_like, name_part, given, speech, _org_head(variants), lead)
+
+
+def _is_given(norm: str, variants: tuple[str, ...]) -> bool:
+    """A given name, or one after a proclitic, unless the article is what was stripped (البول is
+    not بول) or the whole word is a common one (لصالح is "in favour of" before it is ل + صالح).
+
+    >>> _is_given("وصالح", ("وصالح", "صالح")), _is_given("لصالح", ("لصالح", "صالح"))
+    (True, False)
+    """
+    if norm in _given_names():
+        return True
+    return any(v in _given_names() and not norm[:len(norm) - len(v)].endswith("ال") for v in variants[1:]) \
+        and written_zipf(norm) < _COMMON_WORD
 
 
 def _name_word(norm: str, variants: tuple[str, ...]) -> bool:
