@@ -130,7 +130,14 @@ _PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
 
 def _inflected(norm: str, endings: tuple[str, ...]) -> bool:
     """A common word with an ending: سلطاته is سلطات + ه, دبلوماسيون is دبلوماسي + ون."""
-    return any(norm.endswith(e) and written_zipf(norm[:-len(e)]) >= _SPEAKER_RARE for e in endings)
+    return any(norm.endswith(e) and max(map(written_zipf, _before_ending(norm[:-len(e)]))) >= _SPEAKER_RARE
+               for e in endings)
+
+
+def _before_ending(stem: str) -> tuple[str, ...]:
+    """What a word before an ending may be: a ta marbuta is written ت there (خارجيتها is خارجية + ها,
+    سلطاته is سلطات + ه)."""
+    return (stem, stem[:-1] + "ه") if stem.endswith("ت") and len(stem) > 3 else (stem,)
 
 
 _WORDS = WordMemo(_word)
@@ -198,7 +205,7 @@ def _given_name_run(words, position) -> int | None:
 
 def _after_title_run(tokens, words, position) -> int | None:
     """A run of rare words after a title, honorific or an appositive comma."""
-    if position == 0 or not words[position].name_like or tokens[position].norm.startswith("ال"):
+    if position == 0 or not words[position].name_part or tokens[position].norm.startswith("ال"):
         return None
     previous = tokens[position - 1]
     after_title = words[position - 1].title
