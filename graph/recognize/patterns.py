@@ -2,10 +2,11 @@
 
 Persons: a known given name opening a run of words names are made of
 (جون آلن، خالد سليمان الجار الله: given names, words the corpus lexicon finds
-inside persons, rare words; not جولة in "محمد حسين جولة"), or a run of rare words right after a title or an
-honorific (الجنرال المتقاعد جون آلن، وزير الشؤون الخارجية الهندي، سوبرمانيام
-جايشنكار), or one rare word as the subject of a reporting verb, ended by a
-function word or punctuation (وقال كراون في اجتماع …). Institutions: a head noun (وزارة، مكتب، لجنة، شركة، صحيفة …) and
+inside persons, rare words; not جولة in "محمد حسين جولة"), or a run of rare
+words right after a title or an honorific (الجنرال المتقاعد جون آلن، وزير
+الشؤون الخارجية الهندي، سوبرمانيام جايشنكار), or one rare word as the subject
+of a reporting verb, ended by a function word or punctuation (وقال كراون في
+اجتماع …). Institutions: a head noun (وزارة، مكتب، لجنة، شركة، صحيفة …) and
 the noun phrase it opens, qualified by a state when an adjective or a
 following state name says which (وزارة الخارجية الكويتية).
 """
