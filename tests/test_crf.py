@@ -133,7 +133,15 @@ def test_word_frequency_shortcut_agrees_with_wordfreq():
 
     keys = sorted(crf_features._arabic_frequencies())
     words = [*keys[::300], "بغداد2006", "١٢٣", "مُحَمَّد", "فولكسفاغن", "كلمةلاتوجد", "abc", "ـــ"]
-    assert [crf_features._zipf(w) for w in words] == [zipf_frequency(w, "ar") for w in words]
+    assert [crf_features.zipf(w) for w in words] == [zipf_frequency(w, "ar") for w in words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=sorted(crf_features._BARE_LETTERS), min_size=1, max_size=12))
+def test_a_bare_arabic_word_wordfreq_does_not_list_is_zipf_zero(word):
+    from wordfreq import zipf_frequency
+
+    assert crf_features.zipf(word) == zipf_frequency(word, "ar")
 
 
 def _phrase_tags_by_scan(variants, phrases, prefixes, mark):

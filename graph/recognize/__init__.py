@@ -133,15 +133,14 @@ def trim_proclitic(mention: Mention) -> Mention:
 @lru_cache(maxsize=1 << 16)
 def _proclitic_offset(first: str) -> int:
     """How many letters of a written word :func:`trim_proclitic` drops (memoised by word)."""
-    from wordfreq import zipf_frequency
-
+    from graph.recognize.crf_features import zipf
     from graph.text import clitic_variants, normalize_text, stem_offset
 
     norm = normalize_text(first)
     for variant in clitic_variants(norm)[1:]:
         offset = stem_offset(first, variant)
         if offset and not normalize_text(first[:offset]).endswith("ال") \
-                and zipf_frequency(variant, "ar") > zipf_frequency(norm, "ar") + 1:
+                and zipf(variant) > zipf(norm) + 1:
             return offset
     return 0
 

@@ -24,7 +24,7 @@ from graph.text import WordMemo, clitic_variants, normalize_text, positions, str
 
 __all__ = [
     "sentence_features", "token_features", "phrase_tags", "word_variants", "word_features", "load_triggers", "clear_caches",
-    "inside_names",
+    "inside_names", "zipf",
     "MODELS_DIR", "TRIGGERS_PATH", "LEXICON_PATH", "CLUSTERS_PATH",
 ]
 
@@ -116,7 +116,7 @@ def clear_caches() -> None:
     """Forget the per-word feature caches (benchmarks start cold with it)."""
     _word.cache_clear()
     _context.cache_clear()
-    _zipf.cache_clear()
+    zipf.cache_clear()
 
 
 def load_triggers(path: Path | None = None) -> dict[str, tuple[str, ...]]:
@@ -224,23 +224,30 @@ def _shape(norm: str) -> str:
 def _zipf_bucket(token: str, norm: str) -> str:
     if not any(c.isalpha() for c in norm):
         return "na"
-    return str(int(max(_zipf(token), _zipf(norm))))
+    return str(int(max(zipf(token), zipf(norm))))
 
 
 @lru_cache(maxsize=262144)
-def _zipf(word: str) -> float:
-    """``wordfreq.zipf_frequency(word, "ar")``, with a shortcut for words in its list.
+def zipf(word: str) -> float:
+    """``wordfreq.zipf_frequency(word, "ar")``, with shortcuts for plain Arabic words.
 
     wordfreq tokenises every word it is asked about (about 20 µs); a word
     that is already one of its keys, without digits, needs only the look-up
-    and wordfreq's own rounding (the test checks they agree).
+    and wordfreq's own rounding, and a word of bare Arabic letters (a
+    normalised one) that is not a key is one token wordfreq does not know:
+    0 (the tests check both against wordfreq).
     """
     from wordfreq import zipf_frequency
 
     freq = _arabic_frequencies().get(word)
-    if freq is None or any(c.isdigit() for c in word):
+    if freq is None:
+        return 0.0 if word and _BARE_LETTERS.issuperset(word) else zipf_frequency(word, "ar")
+    if any(c.isdigit() for c in word):
         return zipf_frequency(word, "ar")
     return round(math.log10(round(freq, math.floor(-math.log10(freq)) + 3)) + 9, 2)
+
+
+_BARE_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x063B)) | frozenset(chr(c) for c in range(0x0641, 0x064B))
 
 
 @lru_cache(maxsize=1)

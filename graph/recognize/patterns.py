@@ -17,11 +17,9 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
-from wordfreq import zipf_frequency
-
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
-from graph.recognize.crf_features import inside_names
+from graph.recognize.crf_features import inside_names, zipf
 from graph.records import Document, Kind, Mention, Token
 from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
 
@@ -145,16 +143,11 @@ _WORDS = WordMemo(_word)
 _GIVEN, _LEAD, _ORG_HEAD = attrgetter("given"), attrgetter("lead"), attrgetter("org_head")
 
 
-@lru_cache(maxsize=1 << 18)
-def _zipf(norm: str) -> float:
-    return zipf_frequency(norm, "ar")
-
-
 def written_zipf(norm: str) -> float:
     """The frequency of the commonest spelling a normalised word may stand for: normalising
     writes ة as ه, ى as ي and أ إ as ا, which the word list keeps apart (هائله is rare, هائلة is not).
 
-    >>> _zipf("هائله") < 3 < written_zipf("هائله")
+    >>> zipf("هائله") < 3 < written_zipf("هائله")
     True
     """
     spellings = {norm}
@@ -165,7 +158,7 @@ def written_zipf(norm: str) -> float:
     at = 2 if norm.startswith("ال") else 0
     if norm[at:at + 1] == "ا":
         spellings |= {s[:at] + hamza + s[at + 1:] for s in spellings for hamza in "أإ"}
-    return max(map(_zipf, spellings))
+    return max(map(zipf, spellings))
 
 
 def _persons(tokens: tuple[Token, ...], words: list[_Word]):
@@ -295,7 +288,7 @@ def _org_phrase_end(tokens, words, position) -> int:
             break
         definite = token.norm.startswith(("ال", "لل"))
         if not definite and not _continues(tokens, end + 1):
-            if _zipf(token.norm) >= _RARE:
+            if zipf(token.norm) >= _RARE:
                 break
         end += 1
         if token.norm in _nisba():
