@@ -143,6 +143,7 @@ _WORDS = WordMemo(_word)
 _GIVEN, _LEAD, _ORG_HEAD = attrgetter("given"), attrgetter("lead"), attrgetter("org_head")
 
 
+@lru_cache(maxsize=1 << 18)
 def written_zipf(norm: str) -> float:
     """The frequency of the commonest spelling a normalised word may stand for: normalising
     writes ة as ه, ى as ي and أ إ as ا, which the word list keeps apart (هائله is rare, هائلة is not).
