@@ -12,7 +12,9 @@ import codecs
 import datetime as dt
 import glob
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -25,7 +27,7 @@ from graph.htmltext import html_to_text, looks_like_html
 from graph.records import Article, Kind, Skipped
 from graph.text import ARABIC_LETTER, normalize_text
 
-__all__ = ["expand_sources", "read_sources", "read_file", "decode_bytes", "parse_article"]
+__all__ = ["expand_sources", "read_sources", "read_file", "decode_bytes", "parse_article", "path_text"]
 
 SUFFIXES = (".txt", ".jsonl")
 _ARABIC = re.compile(f"[{ARABIC_LETTER}]")
@@ -34,6 +36,7 @@ _OUTLET_LINE = re.compile(r"^\s*نشر(?:ت)?\s+(?:في|فى|ب)\s+(?P<outlet>.+
 _BYLINE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s*(?P<name>[^\d]{3,40})$|^\s*(?P<slash>[^\d/]{3,40}?)\s*//\s*$")
 _DATELINE = re.compile(r"^\s*(?P<outlet>[^\s/:]{2,20}(?: [^\s/:]{2,20})?)\s*/\s*(?P<city>[^/:\n]{2,25}?)\s*:")
 _EDGE_FORMAT = re.compile("^[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+|[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _SOLID_WORD = re.compile(f"(?<!\\S)\\S*?[{ARABIC_LETTER}A-Za-z0-9٠-٩۰-۹]")  # a word with a letter or digit
 _MAX_WIDGET_WORDS = 14
@@ -43,31 +46,32 @@ _MAX_ARTICLE_BYTES = 1024 * 1024
 
 
 def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
-    """Files, folders and globs → sorted article files (.txt, .jsonl).
-
-    A path that matches nothing is reported by :func:`read_sources`.
-    """
-    found: set[Path] = set()
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        elif path.exists():
-            found.add(path)
-        else:
-            found.update(Path(p) for p in glob.glob(str(source), recursive=True) if Path(p).is_file())
-    return sorted(found)
+    """Files, folders and globs → sorted article files (.txt, .jsonl); what cannot be listed is left out."""
+    return sorted({path for source in sources for path in _source_files(source, [])})
 
 
 def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:
-    """Stream articles from files, folders and globs; bad inputs become Skipped."""
-    sources = list(sources)
-    files = expand_sources(sources)
+    """Stream articles from files, folders and globs; bad inputs become Skipped.
+
+    So do a source that matches nothing, a folder that cannot be listed (no
+    permission), and what is not a regular file (a broken link, a FIFO:
+    :func:`read_file`).
+    """
+    found: set[Path] = set()
+    reported: set[Skipped] = set()
     for source in sources:
-        if not Path(source).exists() and not glob.glob(str(source), recursive=True):
-            yield Skipped(str(source), "no such file, folder or matching glob")
+        unlisted: list[OSError] = []
+        files = _source_files(source, unlisted)
+        for error in unlisted:
+            skip = Skipped(path_text(error.filename or source), f"cannot list: {error.strerror or error}")
+            if skip not in reported:
+                reported.add(skip)
+                yield skip
+        if not files and not unlisted and not Path(source).exists():
+            yield Skipped(path_text(source), "no such file, folder or matching glob")
+        found.update(files)
     first_source: dict[str, str] = {}
-    for path in files:
+    for path in sorted(found):
         for item in read_file(path):
             if isinstance(item, Article) and item.id in first_source:
                 item = Skipped(item.source or item.id, f"duplicate article id {item.id!r} (first read from "
@@ -77,27 +81,57 @@ def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:
             yield item
 
 
+def _source_files(source: str | Path, unlisted: list[OSError]) -> list[Path]:
+    """A folder's article files (links to folders not followed), a file itself, or a glob's matches;
+    folders that cannot be listed are added to ``unlisted``."""
+    path = Path(source)
+    try:
+        if path.is_dir():
+            return [Path(folder, name) for folder, _, names in os.walk(path, onerror=unlisted.append)
+                    for name in names if Path(name).suffix.lower() in SUFFIXES]
+        if path.exists() or path.is_symlink():
+            return [path]
+    except OSError as error:
+        unlisted.append(error)
+        return []
+    return [Path(p) for p in glob.glob(str(source), recursive=True) if not Path(p).is_dir()]
+
+
 def read_file(path: Path) -> Iterator[Article | Skipped]:
     """One file → its article(s); JSON Lines files give one per line."""
     try:
-        size = path.stat().st_size
+        size = _regular_file_size(path)
         jsonl = path.suffix.lower() == ".jsonl"
         if jsonl and size > _MAX_TEXT_BYTES:
             yield from _read_jsonl(path, _utf8_lines(path))
             return
         if size > (_MAX_TEXT_BYTES if jsonl else _MAX_ARTICLE_BYTES):
             limit = _MAX_TEXT_BYTES if jsonl else _MAX_ARTICLE_BYTES
-            raise IngestError(str(path), f"{size / 2**20:.1f} MB is more than the {limit >> 20} MB limit "
+            raise IngestError(path_text(path), f"{size / 2**20:.1f} MB is more than the {limit >> 20} MB limit "
                               "for one article; split it into articles")
-        text = decode_bytes(path.read_bytes(), str(path))
+        text = decode_bytes(path.read_bytes(), path_text(path))
         if jsonl:
             yield from _read_jsonl(path, text.split("\n"))
         else:
-            yield parse_article(text, article_id=_stem_id(path), source=str(path))
+            yield parse_article(text, article_id=_stem_id(path), source=path_text(path))
     except IngestError as error:
         yield Skipped(error.source, error.reason)
     except OSError as error:
-        yield Skipped(str(path), f"cannot read: {error.strerror or error}")
+        yield Skipped(path_text(path), f"cannot read: {error.strerror or error}")
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of ``path``, or an IngestError for what is not a regular file (never opened:
+    reading a FIFO waits for a writer) or an OSError where it cannot be reached."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise IngestError(path_text(path), "a broken symbolic link") from None
+        raise
+    if not stat.S_ISREG(status.st_mode):
+        raise IngestError(path_text(path), "not a regular file (a FIFO, socket or device)")
+    return status.st_size
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
@@ -134,8 +168,12 @@ def parse_article(raw: str, article_id: str, source: str = "", **metadata) -> Ar
     """Clean page chrome from raw text and pull out title and metadata.
 
     ``metadata`` (title, url, published, outlet, byline) overrides what the
-    text says, as JSON Lines fields do.
+    text says, as JSON Lines fields do. A lone surrogate (JSON may write
+    ``"\\udcff"``; no encoder accepts one) becomes U+FFFD, in the text, the
+    id and every field.
     """
+    raw, article_id = _scalar_values(raw), _scalar_values(article_id)
+    metadata = {k: _scalar_values(v) if isinstance(v, str) else v for k, v in metadata.items()}
     if looks_like_html(raw):
         raw = html_to_text(raw)
     found: dict = {"published": None, "outlet": "", "byline": "", "dateline": ""}
@@ -249,7 +287,7 @@ def _chrome_phrases() -> frozenset[str]:
 def _read_jsonl(path: Path, lines: Iterable[str | None]) -> Iterator[Article | Skipped]:
     """One article a line; lines split on "\\n" only (JSON strings may hold U+2028)."""
     for number, line in enumerate(lines, start=1):
-        where = f"{path}:{number}"
+        where = f"{path_text(path)}:{number}"
         if line is None:
             yield Skipped(where, "invalid UTF-8 (JSON Lines must be UTF-8)")
             continue
@@ -277,6 +315,15 @@ def _read_jsonl(path: Path, lines: Iterable[str | None]) -> Iterator[Article | S
             yield Skipped(where, f"invalid JSON: {error.msg} at column {error.colno}")
         except IngestError as error:
             yield Skipped(error.source, error.reason)
+
+
+def _scalar_values(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD.
+
+    >>> _scalar_values("a\\udcffb") == "a\\ufffdb"
+    True
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _trim(line: str) -> str:
@@ -345,4 +392,14 @@ def _control_ratio(text: str) -> float:
 
 
 def _stem_id(path: Path) -> str:
-    return path.stem
+    return path_text(path.stem)
+
+
+def path_text(path: str | Path) -> str:
+    """A path as text that can be written anywhere: bytes of a file name that are not UTF-8
+    (which Python keeps as lone surrogates, and no encoder accepts) as ``\\xNN``.
+
+    >>> path_text(os.fsdecode(b"bad\\xffname.txt"))
+    'bad\\\\xffname.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
