@@ -313,6 +313,8 @@ def _read_jsonl(path: Path, lines: Iterable[str | None]) -> Iterator[Article | S
             yield parse_article(body, article_id=article_id, source=where, **meta)
         except json.JSONDecodeError as error:
             yield Skipped(where, f"invalid JSON: {error.msg} at column {error.colno}")
+        except RecursionError:
+            yield Skipped(where, "JSON nested too deeply to read (thousands of levels)")
         except IngestError as error:
             yield Skipped(error.source, error.reason)
 
