@@ -155,6 +155,26 @@ def test_the_overlap_search_agrees_with_a_scan(spans, start, length):
     assert _overlaps_any(chosen, *query) == any(overlap(query, c) for c in chosen)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 6), st.sampled_from([Kind.PERSON, Kind.CITY]),
+                          st.sampled_from([0.3, 0.5, 0.9])), max_size=12),
+       st.integers(0, 20), st.integers(1, 6), st.sampled_from(["pattern", "gazetteer"]))
+def test_the_longer_model_person_search_agrees_with_a_scan(model, start, length, method):
+    """Binary searches answer what a scan of every model span would: a confident model person
+    holds the pattern person and more words."""
+    from graph.recognize import _MODEL_MIN_CONFIDENCE, _LongerModelPersons
+
+    def mention(s, n, kind, confidence, how):
+        return Mention("a", s, s + n, "x" * n, kind, 0, how, confidence)
+
+    spans = [mention(s, n, kind, c, "neural") for s, n, kind, c in model]
+    query = mention(start, length, Kind.PERSON, 1.0, method)
+    scan = method == "pattern" and any(
+        m.kind is Kind.PERSON and m.start <= query.start and query.end <= m.end and m.end - m.start > length
+        and m.confidence >= _MODEL_MIN_CONFIDENCE for m in spans)
+    assert _LongerModelPersons(spans).hold(query) == scan
+
+
 @given(st.text(alphabet="والبكفسيمنه", max_size=8), st.lists(st.text(alphabet="البكفسيمنه", min_size=1, max_size=6),
                                                             max_size=5))
 def test_a_word_that_reads_as_a_surname_ends_with_one_of_its_endings(word, surnames):

@@ -14,14 +14,17 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import pytest
 from rdflib import Graph
 
 from graph.errors import GraphError
-from graph.ingest import read_sources
+from graph.ingest import parse_article, read_sources
+from graph.recognize import DEFAULT_CHAIN
 from graph.records import Article, Extraction, Skipped
 from graph.scale import extract_or_reason
+from graph.text import MAX_SENTENCE_TOKENS
 
 from tests.conftest import DATA, ROOT, SEEDS
 
@@ -90,6 +93,22 @@ def test_readable_hostile_articles_extract_with_true_offsets(hostile_items):
             assert article.text[mention.start:mention.end] == mention.surface
         for token in result.document.tokens:
             assert article.text[token.start:token.end] == token.text
+
+
+@pytest.mark.parametrize("phrase", ["اجتماع في عمان يوم الأربعاء ", "الرئيس عبد الفتاح السيسي "])
+def test_an_article_of_one_phrase_repeated_to_the_size_limit_extracts(phrase):
+    """1 MB without a full stop: the meetings took an hour (every trigger against every name of one
+    clause), the titled names a minute and a half (every pattern name against every model name);
+    now seconds (``bench/bench_hostile.py``). The bound only catches a return of the square."""
+    text = phrase * (1_000_000 // len(phrase.encode("utf-8")))
+    article = parse_article(text, article_id="loop")
+    started = time.perf_counter()
+    result = extract_or_reason(article, DEFAULT_CHAIN)
+    assert time.perf_counter() - started < 60
+    assert isinstance(result, Extraction) and len(result.mentions) >= text.count(phrase) - 1
+    assert max(Counter(t.sentence for t in result.document.tokens).values()) <= MAX_SENTENCE_TOKENS
+    for mention in result.mentions[::97]:
+        assert text[mention.start:mention.end] == mention.surface
 
 
 def test_generated_binary_and_huge_files_are_skipped(tmp_path):

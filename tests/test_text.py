@@ -2,7 +2,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from graph.text import (
-    WordMemo, analyze_text, clitic_variants, normalize_text, positions, split_sentences, strip_proclitics, tokenize,
+    MAX_SENTENCE_TOKENS, WordMemo, analyze_text, clitic_variants, normalize_text, positions, split_sentences, strip_proclitics, tokenize,
 )
 from tests.conftest import make_article
 
@@ -58,6 +58,36 @@ def test_document_tokens_are_the_tokens_of_the_whole_text(text):
     """Tokenising sentence by sentence gives the whole text's tokens (find_dates reads them)."""
     document = analyze_text(make_article(text))
     assert [(t.start, t.end, t.text) for t in document.tokens] == list(tokenize(text))
+
+
+words = st.lists(st.sampled_from(["قال", "وزير", "في", "عمان", "،", ",", "اجتماع", "داعش", "."]), max_size=1500)
+
+
+@given(words.map(" ".join) | arabic)
+@example(" ".join(["اجتماع"] * 1000))
+@example(" ".join((["في"] * 200 + ["،"]) * 5))
+def test_sentences_hold_at_most_the_bounded_number_of_tokens(text):
+    """Sentences are numbered in order, hold their own tokens only, and none holds more than
+    MAX_SENTENCE_TOKENS (a page without a full stop is cut, after a comma where it can be)."""
+    document = analyze_text(make_article(text))
+    assert [s.index for s in document.sentences] == list(range(len(document.sentences)))
+    held = {s.index: [] for s in document.sentences}
+    for token in document.tokens:
+        sentence = document.sentences[token.sentence]
+        assert sentence.start <= token.start < token.end <= sentence.end
+        held[token.sentence].append(token)
+    for sentence in document.sentences:
+        assert text[sentence.start:sentence.end] == sentence.text
+        assert len(held[sentence.index]) <= MAX_SENTENCE_TOKENS
+
+
+def test_a_long_sentence_is_cut_after_its_last_comma_in_reach():
+    text = " ".join((["في"] * 200 + ["،"]) * 3)  # 603 tokens, commas at 201, 402 and 603
+    document = analyze_text(make_article(text))
+    assert [sum(t.sentence == s.index for t in document.tokens) for s in document.sentences] == [201, 201, 201]
+    assert all(s.text.endswith("،") for s in document.sentences)
+    sizes = [len(s.text.split()) for s in analyze_text(make_article(" ".join(["في"] * 700))).sentences]
+    assert sizes == [MAX_SENTENCE_TOKENS, MAX_SENTENCE_TOKENS, 700 - 2 * MAX_SENTENCE_TOKENS]
 
 
 def test_word_memo_answers_as_its_function_and_stays_bounded():
