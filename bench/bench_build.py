@@ -62,10 +62,22 @@ def main() -> int:
         with fewer_collections():  # every measure runs the garbage collector as rarely as a build does
             result = MEASURES[args.measure](Path(args.corpus), Path(args.out), args.jobs[0])
         result.update(kind=args.measure, jobs=args.jobs[0], ner=NER, peak_rss_mb=_peak_rss_mb(),
-                      family_peak_mb=family.peak_mb)
+                      family_peak_mb=family.peak_mb, blas=_blas_kernels())
         print(json.dumps(result))
         return 0
     return drive(args)
+
+
+def _blas_kernels() -> str:
+    """The kernels numpy's (and scipy's) OpenBLAS run in this process: some machines pin them
+    with ``OPENBLAS_CORETYPE`` (README, *Measured*), which slows the tagger."""
+    import importlib
+
+    from threadpoolctl import threadpool_info
+
+    importlib.import_module("numpy")  # loads its OpenBLAS, if nothing had
+
+    return ",".join(sorted({str(i.get("architecture")) for i in threadpool_info() if i["user_api"] == "blas"}))
 
 
 def drive(args) -> int:
@@ -295,7 +307,7 @@ def table(results: list[dict]) -> str:
     rows = ["| N | measure | jobs | s | art/s | tok/s | x floor | x tagger | peak MB | family peak MB | notes |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        notes = {k: r[k] for k in ("ner", "stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
+        notes = {k: r[k] for k in ("ner", "blas", "stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
                                    "cache_mb", "failed") if k in r}
         rows.append(f"| {r['articles_in']} | {r['kind']} | {r['jobs']} | {r['seconds']} | {r.get('articles_per_s', '')} "
                     f"| {r.get('tokens_per_s', '')} | {ratio(r, 'floor')} | {ratio(r, 'tagger')} | {r['peak_rss_mb']} "

@@ -146,6 +146,8 @@ def test_what_cannot_be_listed_or_read_is_skipped_with_the_reason(tmp_path):
         done = subprocess.run([sys.executable, "-c", script, str(tmp_path), str(tmp_path / "locked" / "inside.txt")],
                               capture_output=True, text=True, cwd=ROOT, timeout=120,
                               preexec_fn=_without_root_reading if os.geteuid() == 0 else None)
+    except subprocess.SubprocessError as error:  # no CAP_SETPCAP to drop them with
+        pytest.skip(f"root here cannot give up reading everything: {error}")
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert done.returncode == 0, done.stderr[-2000:]
