@@ -306,7 +306,7 @@ def _read_jsonl(path: Path, lines: Iterable[str | None]) -> Iterator[Article | S
             raw_id = record.get("id")
             if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
                 raise IngestError(where, f"'id' must be a string or a number, not {type(raw_id).__name__}")
-            article_id = str(raw_id or f"{_stem_id(path)}-{number}")
+            article_id = f"{_stem_id(path)}-{number}" if raw_id in (None, "") else str(raw_id)
             meta = {k: record.get(k) for k in ("title", "url", "published") if isinstance(record.get(k), str)}
             if isinstance(record.get("source"), str):
                 meta["outlet"] = record["source"]

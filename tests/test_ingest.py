@@ -48,6 +48,15 @@ def test_json_lines_keep_fields_and_report_bad_lines(tmp_path):
     assert len(reasons) == 3 and any("invalid JSON" in r for r in reasons) and any("'text'" in r for r in reasons)
 
 
+def test_a_json_lines_id_is_kept_whatever_its_value_and_only_a_missing_one_is_made(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    ids = [0, -5, "", None, "a b"]
+    path.write_text("\n".join(json.dumps({"id": i, "text": BODY}) for i in ids), encoding="utf-8")
+    (tmp_path / "more.jsonl").write_text(json.dumps({"text": BODY}), encoding="utf-8")
+    found = [r.id for r in read_sources([tmp_path]) if isinstance(r, Article)]
+    assert found == ["0", "-5", "feed-3", "feed-4", "a b", "more-1"]
+
+
 def test_page_chrome_is_removed_generically():
     ticker = "    ".join(f"عنوان خبر قصير رقم {i} عن موضوع آخر" for i in range(12))
     raw = "\n".join([ticker, "شارك هذا الخبر", "عنوان المقال الرئيسي هنا", BODY, "آخر الأخبار", "العودة إلى الأعلى"])
