@@ -73,3 +73,10 @@ class _TextParser(HTMLParser):
     def handle_data(self, data):
         if self.in_title or not self.hidden:
             self.parts.append(data)
+
+    def close(self):
+        """An unclosed comment hides the rest of the page, as a browser shows it (html.parser
+        would hand it over as text, markup and all)."""
+        if self.rawdata.startswith("<!--"):
+            self.rawdata = ""
+        super().close()
