@@ -67,7 +67,7 @@ def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:
             if skip not in reported:
                 reported.add(skip)
                 yield skip
-        if not files and not unlisted and not Path(source).exists():
+        if not files and not unlisted and not (Path(source).exists() or glob.glob(str(source), recursive=True)):
             yield Skipped(path_text(source), "no such file, folder or matching glob")
         found.update(files)
     first_source: dict[str, str] = {}
@@ -82,8 +82,8 @@ def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:
 
 
 def _source_files(source: str | Path, unlisted: list[OSError]) -> list[Path]:
-    """A folder's article files (links to folders not followed), a file itself, or a glob's matches;
-    folders that cannot be listed are added to ``unlisted``."""
+    """A folder's article files (links to folders not followed), a file itself, or what a glob
+    matches (its folders walked too); folders that cannot be listed are added to ``unlisted``."""
     path = Path(source)
     try:
         if path.is_dir():
@@ -94,7 +94,7 @@ def _source_files(source: str | Path, unlisted: list[OSError]) -> list[Path]:
     except OSError as error:
         unlisted.append(error)
         return []
-    return [Path(p) for p in glob.glob(str(source), recursive=True) if not Path(p).is_dir()]
+    return [file for match in glob.glob(str(source), recursive=True) for file in _source_files(match, unlisted)]
 
 
 def read_file(path: Path) -> Iterator[Article | Skipped]:

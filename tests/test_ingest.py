@@ -112,3 +112,12 @@ def test_a_line_too_long_for_a_widget_stays_too_long_once_normalised():
     assert all(normalize_text(f"ا{s}ب") == "ا ب" for s in spaces)
     assert _longer_than_widgets(" ".join(["ـ"] * 30 + ["كلمة"] * 15))
     assert not _longer_than_widgets(" ".join(["ـ"] * 30 + ["كلمة"] * 14))
+
+
+def test_globs_read_the_files_and_folders_they_match_and_report_when_they_match_nothing(tmp_path):
+    for name in ("2016-05/a.txt", "2016-06/b.txt", "2017-01/c.txt", "2017-01/notes.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(BODY, encoding="utf-8")
+    items = list(read_sources([str(tmp_path / "2016-*"), str(tmp_path / "2015-*"), str(tmp_path / "2017-*/*.txt")]))
+    assert [i.id for i in items if isinstance(i, Article)] == ["a", "b", "c"]
+    assert items[0] == Skipped(str(tmp_path / "2015-*"), "no such file, folder or matching glob")
