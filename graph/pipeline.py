@@ -7,7 +7,9 @@ corpus. Bad articles become warnings in the report, never a crash.
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,12 +28,13 @@ from graph.records import Article, Extraction, Resolution, Skipped
 from graph.relate.merge import merge_events, merge_roles
 from graph.resolve import resolve_entities
 from graph.scale import map_extractions
-from graph.serialize import RdfExport, get_writer, remove_stale_temporaries, write_aside
+from graph.serialize import RdfExport, get_writer, remove_stale_temporaries, write_aside, write_atomic
 
 __all__ = ["BuildReport", "extract_article", "extract_all", "resolve_all", "build_corpus", "fewer_collections",
-           "DEFAULT_FORMATS"]
+           "write_skipped", "DEFAULT_FORMATS", "SKIPPED_FILE"]
 
 DEFAULT_FORMATS = ("turtle", "trig")
+SKIPPED_FILE = "skipped.tsv"
 _PROGRESS_AFTER = 5  # seconds: a small build prints no progress bar
 _BUILD_GC_THRESHOLDS = (100_000, 50, 100)
 
@@ -109,6 +112,19 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
+def write_skipped(skipped: Sequence[Skipped], out_dir: Path) -> Path:
+    """``skipped.tsv``: every source the build could not use and why, one a row (a header only
+    when there is none, so that no earlier build's list stays behind). The summary names the
+    first few: a crawl of 100,000 pages may skip thousands."""
+    rows = io.StringIO()
+    table = csv.writer(rows, delimiter="\t", lineterminator="\n")
+    table.writerow(["source", "reason"])
+    table.writerows((s.source, s.reason) for s in skipped)
+    path = Path(out_dir) / SKIPPED_FILE
+    write_atomic(path, rows.getvalue())
+    return path
+
+
 @fewer_collections()
 def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
                  chain: Sequence[str] = DEFAULT_CHAIN, jobs: int = 1, html: bool = True, top: int = 300,
@@ -124,8 +140,10 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     options = {"engine": engine, "scheduler": scheduler, "cache_dir": cache,
                "partition_dir": out_dir / "partitions" if engine == "dask" else None}
     extractions, skipped = extract_all(read_sources(sources), chain, jobs, compact=True, **options)
+    skipped_list = write_skipped(skipped, out_dir)
     if not extractions:
-        raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5]))
+        raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
+                         + (f" (all {len(skipped)} in {skipped_list})" if len(skipped) > 5 else ""))
     resolution = resolve_all(extractions, jobs)
     kinds = Counter(e.kind.value for e in resolution.entities)
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
@@ -144,7 +162,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
         aside.result()
     for writer in named_graph_writers:
         writer.write(export, out_dir / writer.filename)
-    outputs = [out_dir / writer.filename for writer in writers]
+    outputs = [out_dir / writer.filename for writer in writers] + [skipped_list]
     export.release()
     analysis = analyze_graph(g, jobs)
     outputs += write_analysis(analysis, out_dir)

@@ -7,6 +7,7 @@ they never enter git.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -203,6 +204,25 @@ def test_build_over_hostile_input_completes_and_names_every_skip(hostile_build):
     g = Graph().parse(out / "graph.ttl")
     assert len(g) > 1000
     assert any(str(o) == "bad\\xffname" for o in g.objects())  # the article id, from its file name
+    with open(out / "skipped.tsv", encoding="utf-8", newline="") as listed:
+        rows = list(csv.reader(listed, delimiter="\t"))
+    assert rows[0] == ["source", "reason"] and len(rows) == 1 + len(SKIPPED) + len(ODD_FILES)
+    for name, reason in (SKIPPED | ODD_FILES).items():
+        assert any(source.endswith(name) and reason in why for source, why in rows[1:]), name
+
+
+def test_the_summary_names_the_first_skips_and_where_the_rest_are(tmp_path):
+    from graph.commands.build import SKIPPED_SHOWN, format_report
+    from graph.pipeline import BuildReport, write_skipped
+
+    skipped = tuple(Skipped(f"feed.jsonl:{n}", "invalid JSON\tat column 1") for n in range(SKIPPED_SHOWN + 5))
+    listed = write_skipped(skipped, tmp_path)
+    summary = format_report(BuildReport(1, skipped, {}, 0, 0, 0, outputs=(listed,))).splitlines()
+    assert summary[0] == f"Articles read: 1   skipped: {SKIPPED_SHOWN + 5}"
+    assert summary[1:SKIPPED_SHOWN + 1] == [f"  skipped {s.source}: {s.reason}" for s in skipped[:SKIPPED_SHOWN]]
+    assert summary[SKIPPED_SHOWN + 1] == f"  … and 5 more: every one with its reason in {listed}"
+    with open(listed, encoding="utf-8", newline="") as rows:
+        assert [Skipped(*row) for row in list(csv.reader(rows, delimiter="\t"))[1:]] == list(skipped)
 
 
 def _add_odd_files(folder):

@@ -11,6 +11,7 @@ __all__ = ["register", "format_report"]
 
 DEFAULT_SOURCES = ["seeds"]
 EXIT_SKIPPED = 3
+SKIPPED_SHOWN = 20
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,9 +61,15 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def format_report(report) -> str:
-    """The build summary: read, skipped (with reasons), found, written, most central."""
+    """The build summary: read, skipped (the first few with reasons, all of them in ``skipped.tsv``),
+    found, written, most central."""
     lines = [f"Articles read: {report.articles}   skipped: {len(report.skipped)}"]
-    lines += [f"  skipped {s.source}: {s.reason}" for s in report.skipped]
+    lines += [f"  skipped {s.source}: {s.reason}" for s in report.skipped[:SKIPPED_SHOWN]]
+    if len(report.skipped) > SKIPPED_SHOWN:
+        from graph.pipeline import SKIPPED_FILE
+
+        listed = next((str(p) for p in report.outputs if p.name == SKIPPED_FILE), SKIPPED_FILE)
+        lines.append(f"  … and {len(report.skipped) - SKIPPED_SHOWN} more: every one with its reason in {listed}")
     lines.append("Entities: " + ", ".join(f"{k} {v}" for k, v in report.entities_by_kind.items()))
     lines.append(f"Events: {report.events}   Roles: {report.roles}   Triples: {report.triples}")
     if report.top_actors:
