@@ -82,6 +82,10 @@ def _blas_kernels() -> str:
 
 def drive(args) -> int:
     work = Path(args.work)
+    if "OPENBLAS_CORETYPE" in os.environ:
+        print(f"note: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} pins OpenBLAS's kernels; to measure "
+              "what numpy would choose, unset it and OPENBLAS_L2_SIZE for this command (README, Measured)",
+              file=sys.stderr)
     results = []
     for size in args.sizes:
         corpus = synthetic_corpus(work, size)
