@@ -27,7 +27,7 @@ from graph.htmltext import html_to_text, looks_like_html
 from graph.records import Article, Kind, Skipped
 from graph.text import ARABIC_LETTER, normalize_text
 
-__all__ = ["expand_sources", "read_sources", "read_file", "decode_bytes", "parse_article", "path_text"]
+__all__ = ["read_sources", "read_file", "decode_bytes", "parse_article", "path_text"]
 
 SUFFIXES = (".txt", ".jsonl")
 _ARABIC = re.compile(f"[{ARABIC_LETTER}]")
@@ -43,11 +43,6 @@ _MAX_WIDGET_WORDS = 14
 _MAX_HEADER_WORDS = 25
 _MAX_TEXT_BYTES = 64 * 1024 * 1024
 _MAX_ARTICLE_BYTES = 1024 * 1024
-
-
-def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
-    """Files, folders and globs → sorted article files (.txt, .jsonl); what cannot be listed is left out."""
-    return sorted({path for source in sources for path in _source_files(source, [])})
 
 
 def read_sources(sources: Iterable[str | Path]) -> Iterator[Article | Skipped]:

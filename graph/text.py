@@ -249,10 +249,9 @@ def analyze_text(article: Article) -> Document:
 def _parts(matches: list[re.Match]) -> list[list[re.Match]]:
     """A sentence's tokens in runs of at most :data:`MAX_SENTENCE_TOKENS`, each cut after the
     last comma of its second half where there is one; a shorter sentence is one run (``matches`` itself)."""
-    parts, begin = [], 0
+    parts, begin, half = [], 0, MAX_SENTENCE_TOKENS // 2
     while len(matches) - begin > MAX_SENTENCE_TOKENS:
         window = matches[begin:begin + MAX_SENTENCE_TOKENS]
-        half = MAX_SENTENCE_TOKENS // 2
         cut = next((j + 1 for j in range(len(window) - 1, half, -1) if window[j].group() in _COMMAS),
                    MAX_SENTENCE_TOKENS)
         parts.append(matches[begin:begin + cut])
