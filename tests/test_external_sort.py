@@ -1,5 +1,8 @@
 """Sorted runs on disk, merged: the same lines as sorting them all in memory."""
 
+import io
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,3 +70,57 @@ def test_runs_over_ranges_of_their_own_merge_with_the_lines_they_share():
         lines.extend([b"article-%d-%d\n" % (run, i) for i in range(5)] + [b"entity-%d\n" % (run % 2)])
     expected = [b"article-%d-%d\n" % (run, i) for run in range(4) for i in range(5)] + [b"entity-0\n", b"entity-1\n"]
     assert lines.runs == 4 and list(lines.merged()) == expected
+
+
+def _sorter(batches, run_lines, directory=None):
+    lines = ExternalSort(run_lines, directory=directory)
+    for batch in batches:
+        lines.extend(f"{text}\n".encode() for text in batch)
+    return lines
+
+
+@settings(max_examples=150, deadline=None)
+@given(batches=st.lists(st.lists(_TEXT, max_size=30), max_size=8), run_lines=st.integers(1, 40),
+       parts=st.integers(2, 5), sample=st.sampled_from([8, 64, 1 << 20]))
+def test_ranges_cut_at_the_pivots_merge_to_the_whole(batches, run_lines, parts, sample):
+    """What a two-process merge does: each range merged by a sorter of its own, the ranges in order
+    are the merge; a run is bisected on disk (small scans force the bisection to read lines)."""
+    import graph.external_sort
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(graph.external_sort, "_SAMPLE", sample)
+        patch.setattr(graph.external_sort, "_SCAN", 16)
+        everything = sorted({f"{text}\n".encode() for batch in batches for text in batch})
+        pivots = _sorter(batches, run_lines).pivots(parts)
+        assert len(pivots) <= parts - 1 and pivots == sorted(set(pivots))
+        assert set(pivots) <= set(everything)
+        bounds = [None, *pivots, None]
+        merged = [list(io.BytesIO(b"".join(_sorter(batches, run_lines).merged_blocks(low, high))))
+                  for low, high in zip(bounds, bounds[1:])]
+    assert [line for part in merged for line in part] == everything
+    assert all(low is None or not part or part[0] >= low for part, low in zip(merged, bounds))
+
+
+def test_pivots_cut_a_large_sort_about_evenly(monkeypatch):
+    import graph.external_sort
+
+    monkeypatch.setattr(graph.external_sort, "_SAMPLE", 256)
+    lines = ExternalSort(run_lines=500)
+    lines.extend(b"%05d\n" % (i * 7919 % 4000) for i in range(4000))
+    (pivot,) = lines.pivots(2)
+    assert 1500 <= int(pivot) <= 2500
+    assert ExternalSort(run_lines=5).pivots(2) == []  # nothing to cut
+
+
+def test_a_line_longer_than_the_scan_and_the_read_is_found_by_bisection(monkeypatch):
+    import graph.external_sort
+
+    monkeypatch.setattr(graph.external_sort, "_SCAN", 8)
+    monkeypatch.setattr(graph.external_sort, "_READ", 16)
+    long = [b"m" + b"x" * 100 + b"%d\n" % i for i in range(3)]
+    run = sorted([b"a\n", b"b\n", *long, b"y\n", b"z" * 50 + b"\n"])
+    lines = ExternalSort(run_lines=len(run))
+    lines.extend(run)
+    assert lines.runs == 1
+    low, high = long[1], b"y\n"
+    assert list(io.BytesIO(b"".join(lines.merged_blocks(low, high)))) == [long[1], long[2]]

@@ -271,6 +271,42 @@ def test_a_child_that_fails_is_an_error_not_a_short_file(monkeypatch):
         export.statement_count
 
 
+def test_two_processes_merge_a_half_of_the_union_each_into_the_same_bytes(tmp_path, monkeypatch):
+    """With jobs > 1 a child merges the lines above a pivot while this process merges those below."""
+    import graph.external_sort
+    import graph.serialize
+    from graph.serialize import RdfExport
+
+    here = _union_files(RdfExport.from_dataset(fixture_dataset()), tmp_path)
+    children, child = [], graph.serialize.Child
+    monkeypatch.setattr(graph.external_sort, "_SAMPLE", 64)  # pivots even in a small union
+    monkeypatch.setattr(graph.serialize, "Child", lambda what, *args: children.append(what) or child(what, *args))
+    export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
+    assert _union_files(export, tmp_path) == here
+    assert export.statement_count == here.count(b"\n") and "merging the statements" in children
+
+
+def test_a_merging_child_that_fails_is_an_error(monkeypatch):
+    import os
+
+    import graph.external_sort
+    import graph.serialize
+    from graph.errors import GraphError
+    from graph.serialize import RdfExport
+
+    parent, write = os.getpid(), graph.serialize._write_statements
+
+    def broken(blocks, out):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        return write(blocks, out)
+
+    monkeypatch.setattr(graph.external_sort, "_SAMPLE", 64)
+    monkeypatch.setattr(graph.serialize, "_write_statements", broken)
+    with pytest.raises(GraphError, match="merging the statements in a child process failed"):
+        RdfExport.from_dataset(fixture_dataset(), jobs=2).statement_count
+
+
 def test_a_daemonic_process_makes_every_part_itself(tmp_path, monkeypatch):
     """A pool worker (daemonic) may not start children: one part, in process, same bytes."""
     import multiprocessing
@@ -339,3 +375,22 @@ def test_the_union_read_from_its_lines_is_what_oxigraph_parses_from_them():
     for skipped, types in (((), ()), (["http://example.org/a1"], ["http://example.org/b3", "http://example.org/a0"])):
         assert list(export._rdflib_union(skipped, types)) == list(rdflib_triples(export.triples, skipped, types))
     export.release()
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_a_file_appended_to_another_keeps_both_whole(kernel_copy, monkeypatch):
+    """The upper half of a two-process merge is appended to the lower (by copy_file_range where Linux has it)."""
+    import os
+    import tempfile
+
+    from graph.serialize import _append
+
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    head, tail = os.urandom(3000), os.urandom(3 << 20)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as source:
+        out.write(head)
+        source.write(tail)
+        _append(source, out)
+        out.seek(0)
+        assert out.read() == head + tail
