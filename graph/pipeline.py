@@ -155,13 +155,10 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
     triples = export.statement_count
     return_freed_memory()
-    union_writers = [w for w in writers if w not in named_graph_writers]
-    aside = write_aside(union_writers, export, out_dir, export_jobs)
+    aside = write_aside(writers, export, out_dir, export_jobs)
     g = export.index_without(UNREAD_PREDICATES, UNREAD_TYPES)
     if aside is not None:
         aside.result()
-    for writer in named_graph_writers:
-        writer.write(export, out_dir / writer.filename)
     outputs = [out_dir / writer.filename for writer in writers] + [skipped_list]
     export.release()
     analysis = analyze_graph(g, jobs)

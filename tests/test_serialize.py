@@ -343,11 +343,12 @@ def test_a_stream_of_quads_is_made_in_one_part_whatever_the_jobs(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_union_files_written_aside_are_the_same_bytes(tmp_path, jobs):
-    """With jobs > 1 a child writes Turtle and N-Triples from the union's file while this process reads it too."""
+def test_files_written_aside_are_the_same_bytes(tmp_path, jobs):
+    """With jobs > 1 a child writes Turtle and N-Triples from the union's file, TriG and N-Quads from the
+    rendered graphs, while this process reads the union too."""
     from graph.serialize import RdfExport, write_aside
 
-    writers = [get_writer("turtle"), get_writer("ntriples")]
+    writers = [get_writer("turtle"), get_writer("ntriples"), get_writer("trig"), get_writer("nquads")]
     expected = tmp_path / "expected"
     for writer in writers:
         writer.write(RdfExport.from_dataset(fixture_dataset()), expected / writer.filename)
