@@ -283,6 +283,25 @@ def test_the_cores_benchmark_runs_both_workloads(tmp_path):
     assert all(r["alone_s"] > 0 and r["together_s"] > 0 and r["ceiling"] > 0 for r in results)
 
 
+def test_the_batching_benchmark_times_each_group_and_checks_rows(tmp_path):
+    """bench/bench_batching.py on six articles: it must keep working, whatever its numbers."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "bench/bench_batching.py", "--articles", "6", "--warm", "2", "--groups", "1",
+                           "3", "--rounds", "1", "--work", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    *timings, rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["articles"], r["articles_a_call"]) for r in timings] == [(4, 1), (4, 3)]
+    assert all(r["cpu_seconds"] > 0 and r["blas"] for r in timings)
+    trials = {int(m): min(int(m), 8) * rows["rows"] for m in rows["differing_by_rows_multiplied"]}
+    assert sorted(trials) == [1, 2, 4, 8, 16, 32, 64, 256]
+    assert all(0 <= n <= trials[int(m)] for m, n in rows["differing_by_rows_multiplied"].items())
+    assert 0 <= rows["matrix_vector_differing"] <= rows["rows"]
+
+
 def test_the_resolution_benchmark_finds_the_same_pairs_both_ways(tmp_path):
     """bench/bench_resolve.py on 300 names: old and new candidate searches agree, misspellings merge."""
     import subprocess
