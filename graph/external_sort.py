@@ -136,9 +136,7 @@ class ExternalSort:
         (fewer when there are too few lines), for ``merged_blocks(low, high)``: sampled,
         every ``_SAMPLE`` bytes of each spilled run and as often in memory."""
         self._run.sort()
-        samples = [line for file, (start, end) in self._runs
-                   for at in range(start, end, _SAMPLE)
-                   if (line := _line_from(file.fileno(), _line_start(file.fileno(), at, end) if at > start else at, end))]
+        samples = [line for file, segment in self._runs for line in _samples(file.fileno(), *segment)]
         in_memory = sum(map(len, self._run))
         step = max(1, len(self._run) * _SAMPLE // max(in_memory, 1))
         samples = sorted({*samples, *self._run[::step]})
@@ -188,6 +186,14 @@ def _segment_blocks(fd: int, start: int, end: int) -> Iterator[bytes]:
             rest += block
     if rest:
         yield rest
+
+
+def _samples(fd: int, start: int, end: int) -> Iterator[bytes]:
+    """A line of the sorted run ``start``-``end`` of file ``fd`` every ``_SAMPLE`` bytes."""
+    for at in range(start, end, _SAMPLE):
+        line = _line_from(fd, _line_start(fd, at, end) if at > start else start, end)
+        if line:
+            yield line
 
 
 def _within(fd: int, start: int, end: int, low: bytes | None, high: bytes | None) -> Segment:

@@ -359,7 +359,7 @@ def _merge_union(lines: ExternalSort, union: BinaryIO, jobs: int) -> int:
 
 
 def _append(source: BinaryIO, out: BinaryIO) -> None:
-    """Append the whole of ``source`` to ``out`` (in the kernel where it can: 2.5× as fast)."""
+    """Append the whole of ``source`` to ``out``, copied by the kernel where it can."""
     source.flush()
     out.flush()
     size, done = source.seek(0, os.SEEK_END), 0
