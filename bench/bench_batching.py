@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_build import synthetic_corpus  # noqa: E402 - bench/ is on the path when a script of it runs
+from bench_build import blas_kernels, synthetic_corpus  # noqa: E402 - bench/ is on the path when a script of it runs
 
 
 def main() -> int:
@@ -68,7 +68,7 @@ def tagging_by_group(corpus: Path, count: int, warm: int, groups: list[int], rou
             for i in range(0, len(measured), group):
                 recognizer.tag_many([s for sentences in measured[i:i + group] for s in sentences])
             yield {"articles": len(measured), "articles_a_call": group,
-                   "cpu_seconds": round(time.process_time() - start, 2), "blas": _kernels()}
+                   "cpu_seconds": round(time.process_time() - start, 2), "blas": blas_kernels()}
 
 
 def row_invariance(rows: int = 50, seed: int = 1) -> dict:
@@ -93,14 +93,8 @@ def row_invariance(rows: int = 50, seed: int = 1) -> dict:
             differing[m] = sum(not np.array_equal(product_row(m, int(p), r), reference[r])
                                for r in range(rows) for p in positions)
         vector = sum(not np.array_equal(samples[r] @ weights, reference[r]) for r in range(rows))
-    return {"blas": _kernels(), "rows": rows, "differing_by_rows_multiplied": differing,
+    return {"blas": blas_kernels(), "rows": rows, "differing_by_rows_multiplied": differing,
             "matrix_vector_differing": vector}
-
-
-def _kernels() -> str:
-    from threadpoolctl import threadpool_info
-
-    return ",".join(sorted({str(i.get("architecture")) for i in threadpool_info() if i.get("user_api") == "blas"}))
 
 
 if __name__ == "__main__":

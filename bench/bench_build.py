@@ -62,13 +62,13 @@ def main() -> int:
         with fewer_collections():  # every measure runs the garbage collector as rarely as a build does
             result = MEASURES[args.measure](Path(args.corpus), Path(args.out), args.jobs[0])
         result.update(kind=args.measure, jobs=args.jobs[0], ner=NER, peak_rss_mb=_peak_rss_mb(),
-                      family_peak_mb=family.peak_mb, blas=_blas_kernels())
+                      family_peak_mb=family.peak_mb, blas=blas_kernels())
         print(json.dumps(result))
         return 0
     return drive(args)
 
 
-def _blas_kernels() -> str:
+def blas_kernels() -> str:
     """The kernels numpy's (and scipy's) OpenBLAS run in this process: some machines pin them
     with ``OPENBLAS_CORETYPE`` (README, *Measured*), which slows the tagger."""
     import importlib
