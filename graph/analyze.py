@@ -25,6 +25,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
 from graph.errors import GraphError
+from graph.forked import can_fork, side_by_side
 from graph.measures import MEASURES, compute_measures, score_nodes
 from graph.serialize import rdflib_triples
 from graph.triple_index import CachedTerms, TripleIndex
@@ -34,6 +35,7 @@ RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA = map(CachedTerms, (RDF, RDFS, OWL, SKOS
 
 __all__ = [
     "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "UNREAD_TYPES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
+    "project_views", "score_views", "share_views", "assemble_analysis",
     "project_view", "entity_event_view", "coparticipation_view", "membership_view",
     "comention_view", "compute_measures", "top_actors", "load_rdf", "load_index", "node_info",
 ]
@@ -55,6 +57,7 @@ UNREAD_PREDICATES = frozenset(str(p) for p in (ANKG.surfaceForm, ANKG.startOffse
 (Pages find a mention's article through its sentence; ``ankg:inArticle`` only for a mention without one.)"""
 UNREAD_TYPES = frozenset(str(c) for c in (ANKG.Mention, ANKG.Sentence))
 """Classes of mentions and sentences, which no view, score or page reads (their links are read)."""
+_PAGE_WORK = 15_000
 _BASE = {ANKG.Person, ANKG.Institution, ANKG.Place, ANKG.Event}
 _ROLES = (ANKG.organizer, ANKG.attendee, ANKG.speaker, ANKG.perpetrator, ANKG.target, ANKG.participant)
 
@@ -98,39 +101,72 @@ class Analysis:
         return [row for name in self.scores for row in self.scores[name]]
 
 
-def analyze_graph(g: Graph, jobs: int = 1) -> Analysis:
-    """Project ``g`` onto every view and score every node (views on ``jobs`` processes).
+def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | None = None) -> Analysis:
+    """Project ``g`` onto every view and score every node, the views shared out to ``jobs``
+    processes (:func:`share_views`; forked, so they read ``g`` and the views without a copy).
+
+    ``each``, when given, is called in each process with the analysis of the
+    views that process scored: work that needs one view's scores only (a
+    build draws each view's page) runs where they are, side by side.
 
     >>> a = analyze_graph(Graph())
     >>> sorted(a.views) == sorted(VIEWS) and a.rows()
     []
     """
+    info, views = project_views(g)
+
+    def score_share(names: list[str]) -> dict[str, tuple[dict, str]]:
+        share = {name: views[name] for name in names}
+        scored = score_views(share)
+        if each is not None:
+            each(assemble_analysis(share, scored, info))
+        return scored
+
+    shares = side_by_side("scoring views", score_share, share_views(views, jobs if can_fork(jobs - 1, share=0.25) else 1))
+    return assemble_analysis(views, {name: s for share in shares for name, s in share.items()}, info)
+
+
+def project_views(g: Graph) -> tuple[dict[str, dict], dict[str, nx.Graph]]:
+    """:func:`node_info` of ``g`` and every view of :data:`VIEWS` projected from it."""
     info = node_info(g)
-    views = {name: project(g, info) for name, project in VIEWS.items()}
-    scored = _score_views(views, jobs)
+    return info, {name: project(g, info) for name, project in VIEWS.items()}
+
+
+def score_views(views: Mapping[str, nx.Graph]) -> dict[str, tuple[dict, str]]:
+    """:func:`graph.measures.score_nodes` of each view."""
+    return {name: score_nodes(G) for name, G in views.items()}
+
+
+def share_views(views: Mapping[str, nx.Graph], parts: int) -> list[list[str]]:
+    """The views' names in ``parts`` groups (at most one a view) for as many processes to score
+    side by side, of about equal work: each view, most work first, to the group with the least
+    so far. Work is estimated from a 10,000-article build: a node costs what ten edges do
+    (Louvain and the sampled path searches grow with both) and drawing a view's page what
+    15,000 nodes do. Every measure is seeded, so the scores do not depend on the groups.
+
+    >>> share_views({"a": nx.empty_graph(50000), "b": nx.empty_graph(30000), "c": nx.empty_graph(20)}, 2)
+    [['a'], ['b', 'c']]
+    """
+    work = {name: len(G) + G.number_of_edges() / 10 + _PAGE_WORK for name, G in views.items()}
+    groups: list[list[str]] = [[] for _ in range(max(min(parts, len(views)), 1))]
+    load = [0.0] * len(groups)
+    for name in sorted(views, key=lambda name: (-work[name], name)):
+        least = load.index(min(load))
+        groups[least].append(name)
+        load[least] += work[name]
+    return groups
+
+
+def assemble_analysis(views: Mapping[str, nx.Graph], scored: Mapping[str, tuple[dict, str]],
+                      info: Mapping[str, dict]) -> Analysis:
+    """The :class:`Analysis` of ``views`` (in their order) from their :func:`score_views`."""
     scores, notes = {}, []
     for name, G in views.items():
         measures, note = scored[name]
         if note:
             notes.append(f"{name}: {note}")
         scores[name] = tuple(_score_row(name, G, iri, measures[iri]) for iri in sorted(G))
-    return Analysis(MappingProxyType(views), MappingProxyType(scores), tuple(notes), MappingProxyType(info))
-
-
-def _score_views(views: dict[str, nx.Graph], jobs: int) -> dict[str, tuple[dict, str]]:
-    """:func:`score_nodes` of each view; with ``jobs`` > 1, views are scored side by side,
-    most nodes first (Louvain and closeness, most of the cost, grow with nodes more than
-    with edges). Every measure is seeded, so the scores do not depend on ``jobs``."""
-    if jobs <= 1 or len(views) < 2:
-        return {name: score_nodes(G) for name, G in views.items()}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    largest_first = sorted(views, key=lambda name: (-len(views[name]), name))
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(jobs, len(views)), mp_context=context) as pool:
-        futures = {name: pool.submit(score_nodes, views[name]) for name in largest_first}
-        return {name: futures[name].result() for name in views}
+    return Analysis(MappingProxyType(dict(views)), MappingProxyType(scores), tuple(notes), MappingProxyType(info))
 
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:

@@ -19,11 +19,11 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 
 from graph.errors import GraphError
 
-__all__ = ["Child", "can_fork", "resident_bytes", "return_freed_memory", "room_to_fork"]
+__all__ = ["Child", "can_fork", "resident_bytes", "return_freed_memory", "room_to_fork", "side_by_side"]
 
 
 def can_fork(children: int = 1, share: float = 1.0) -> bool:
@@ -125,6 +125,26 @@ class Child:
             os.waitpid(self._pid, 0)
             self._pid = None
         self._receive.close()
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def side_by_side(what: str, work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """``work(item)`` of every item at once: the first here, each other in a forked :class:`Child`
+    (call :func:`can_fork` first); the results in the items' order.
+
+    >>> side_by_side("squaring", lambda n: n * n, [2, 3])
+    [4, 9]
+    """
+    children = [Child(what, work, item) for item in items[1:]]
+    try:
+        first = work(items[0])
+        return [first, *(child.result() for child in children)]
+    finally:
+        for child in children:
+            child.close()
 
 
 def _run_child(send: int, target: Callable[..., Any], args: tuple) -> None:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -149,26 +150,33 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
     named_graph_writers = [w for w in writers if w.graphs_format is not None]
-    export_jobs = jobs if engine == "local" else 1  # no fork beside a Dask client's threads
+    forks = jobs if engine == "local" else 1  # no fork beside a Dask client's threads (nor after them)
     export = RdfExport(ArticleStatements(extractions, resolution), prefixes(),
-                       [w.graphs_format for w in named_graph_writers], jobs=export_jobs)
+                       [w.graphs_format for w in named_graph_writers], jobs=forks)
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak
     triples = export.statement_count
     return_freed_memory()
-    aside = write_aside(writers, export, out_dir, export_jobs)
+    aside = write_aside(writers, export, out_dir, forks)
     g = export.index_without(UNREAD_PREDICATES, UNREAD_TYPES)
     if aside is not None:
         aside.result()
     outputs = [out_dir / writer.filename for writer in writers] + [skipped_list]
     export.release()
-    analysis = analyze_graph(g, jobs)
+    analysis = analyze_graph(g, forks, each=partial(_draw, g, out_dir, top) if html else None)
     outputs += write_analysis(analysis, out_dir)
     if html:
-        from graph.visualize import render_html
+        from graph.visualize import page_files
 
-        outputs += render_html(g, analysis, out_dir, top=top)
+        outputs += [out_dir / name for view in analysis.views for name in page_files(view)]
     if store:
         from graph.store import load_store
 
         outputs.append(load_store(out_dir))
     return replace(found, triples=triples, top_actors=tuple(analysis.top_actors(5)), outputs=tuple(outputs))
+
+
+def _draw(g, out_dir: Path, top: int, analysis) -> None:
+    """The pages of the views of ``analysis`` (a share of them, drawn where they were scored)."""
+    from graph.visualize import render_html
+
+    render_html(g, analysis, out_dir, top=top)

@@ -31,7 +31,7 @@ from graph.details import Details, class_labels
 from graph.serialize import write_atomic
 from graph.text import normalize_text
 
-__all__ = ["render_html", "render_view", "page_data", "run_render", "json_for_script", "GROUP_COLORS", "DEFAULT_TOP"]
+__all__ = ["render_html", "page_files", "render_view", "page_data", "run_render", "json_for_script", "GROUP_COLORS", "DEFAULT_TOP"]
 
 DEFAULT_TOP = 300
 PHYSICS_LIMIT = 1000
@@ -50,12 +50,19 @@ def render_html(g: Graph, analysis: Analysis, out_dir: Path, top: int = DEFAULT_
     paths = []
     for view in analysis.views:
         html = render_view(g, analysis, view, top, details)
-        if view == "entity_event":
-            write_atomic(out_dir / "graph.html", html)
-            paths.append(out_dir / "graph.html")
-        write_atomic(out_dir / f"view-{view}.html", html)
-        paths.append(out_dir / f"view-{view}.html")
+        for name in page_files(view):
+            write_atomic(out_dir / name, html)
+            paths.append(out_dir / name)
     return paths
+
+
+def page_files(view: str) -> list[str]:
+    """The files a view's page is written to (the entity–event view's is also ``graph.html``).
+
+    >>> page_files("entity_event"), page_files("comention")
+    (['graph.html', 'view-entity_event.html'], ['view-comention.html'])
+    """
+    return (["graph.html"] if view == "entity_event" else []) + [f"view-{view}.html"]
 
 
 def render_view(g: Graph, analysis: Analysis, view: str, top: int = DEFAULT_TOP, details: Details | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from graph import measures as measures_module
 from graph.analyze import (
-    MEASURES, VIEWS, Analysis, analyze_graph, compute_measures, load_rdf, node_info, project_view, top_actors,
+    MEASURES, VIEWS, Analysis, analyze_graph, compute_measures, load_rdf, node_info, project_view, share_views,
+    top_actors,
 )
 from graph.cli import main
 from graph.errors import GraphError
@@ -378,3 +380,25 @@ def test_the_mention_details_a_build_leaves_out_change_no_score_and_no_page(seed
 
 def test_views_scored_on_two_processes_score_the_same(g, analysis):
     assert analyze_graph(g, jobs=2).rows() == analysis.rows()
+
+
+def test_views_are_shared_out_and_each_share_is_handed_over_where_it_was_scored(g, analysis, tmp_path):
+    """What ``each`` gets is a share's analysis, in the process that scored it: a build draws pages there."""
+    def each(part):
+        for view in part.views:
+            rows = [row for row in part.rows() if row.view == view]
+            (tmp_path / f"{view}.{os.getpid()}").write_text(repr(rows), encoding="utf-8")
+
+    assert analyze_graph(g, jobs=2, each=each).rows() == analysis.rows()
+    handed = {path.stem: path.suffix for path in tmp_path.iterdir()}
+    assert sorted(handed) == sorted(VIEWS) and len(set(handed.values())) == 2
+    for view in VIEWS:
+        assert (tmp_path / f"{view}{handed[view]}").read_text(encoding="utf-8") == repr(
+            [row for row in analysis.rows() if row.view == view])
+
+
+def test_views_are_shared_by_their_work_biggest_first():
+    big, middle, small = nx.empty_graph(50_000), nx.path_graph(20_000), nx.empty_graph(10)
+    assert share_views({"a": small, "b": big, "c": middle}, 2) == [["b"], ["c", "a"]]
+    assert share_views({"a": small, "b": big}, 1) == [["b", "a"]]
+    assert share_views({"a": small}, 4) == [["a"]] and share_views({}, 2) == [[]]

@@ -8,7 +8,7 @@ import weakref
 import pytest
 
 from graph.errors import GraphError
-from graph.forked import Child, can_fork, resident_bytes, return_freed_memory, room_to_fork
+from graph.forked import Child, can_fork, resident_bytes, return_freed_memory, room_to_fork, side_by_side
 
 
 class _Payload:
@@ -59,6 +59,24 @@ def test_close_stops_a_child_still_running():
     start = time.monotonic()
     child.close()
     assert time.monotonic() - start < 10
+
+
+def test_side_by_side_runs_the_first_item_here_and_the_others_in_children_in_order():
+    results = side_by_side("numbering", lambda n: (n * n, os.getpid()), [2, 3, 4])
+    assert [square for square, _ in results] == [4, 9, 16]
+    pids = [pid for _, pid in results]
+    assert pids[0] == os.getpid() and len(set(pids)) == 3
+
+
+def test_side_by_side_fails_when_a_child_fails(capfd):
+    def work(n):
+        if n == 2:
+            raise RuntimeError("no room")
+        return n
+
+    with pytest.raises(GraphError, match="numbering in a child process failed"):
+        side_by_side("numbering", work, [1, 2, 3])
+    assert "RuntimeError: no room" in capfd.readouterr().err
 
 
 def test_forking_needs_room_and_a_process_that_may_have_children(monkeypatch):
