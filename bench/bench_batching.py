@@ -9,7 +9,11 @@ not the build's) and then checks what the build's byte-identical output rests
 on: whether a row of a float32 matrix product comes out the same whatever rows
 are multiplied with it, under the BLAS kernels this process loaded. Where it
 does not, an article's tags would depend on which articles share its batch,
-and one process, two processes and an incremental build would differ.
+and one process, two processes and an incremental build would differ. It
+also times tagging's parts that run once a step (``tagging_parts``), maps
+which positions of a product share a rounding (``row_classes``) and times
+the products of exactly eight rows that would round every row alike
+(``blocked_products``).
 
 Not a test: the timings depend on the machine and its load.
 """
@@ -42,22 +46,18 @@ def main() -> int:
     corpus = synthetic_corpus(Path(args.work), args.articles)
     for result in tagging_by_group(corpus, args.articles, args.warm, args.groups, args.rounds):
         print(json.dumps(result), flush=True)
+    print(json.dumps(tagging_parts(corpus, args.articles, args.warm)), flush=True)
     print(json.dumps(row_invariance()), flush=True)
+    print(json.dumps(row_classes()), flush=True)
+    print(json.dumps(blocked_products()), flush=True)
     return 0
 
 
 def tagging_by_group(corpus: Path, count: int, warm: int, groups: list[int], rounds: int):
     """CPU seconds to tag the articles after the first ``warm``, ``group`` articles a call."""
-    from graph.ingest import read_sources
     from graph.recognize.neural import NeuralRecognizer
-    from graph.records import Article
-    from graph.text import analyze_text
 
-    articles = [a for a in itertools.islice(read_sources([corpus]), count) if isinstance(a, Article)]
-    texts = []
-    for article in articles:
-        document = analyze_text(article)
-        texts.append([[t.text for t in document.sentence_tokens(s.index)] for s in document.sentences])
+    texts = _sentences(corpus, count)
     recognizer = NeuralRecognizer(consistent=False)
     for sentences in texts[:warm]:
         recognizer.tag_many(sentences)
@@ -69,6 +69,60 @@ def tagging_by_group(corpus: Path, count: int, warm: int, groups: list[int], rou
                 recognizer.tag_many([s for sentences in measured[i:i + group] for s in sentences])
             yield {"articles": len(measured), "articles_a_call": group,
                    "cpu_seconds": round(time.process_time() - start, 2), "blas": blas_kernels()}
+
+
+def tagging_parts(corpus: Path, count: int, warm: int) -> dict:
+    """Seconds of tagging one article a call, and of its parts that run once a step of the recurrence:
+    the recurrent products, the cell steps, and the CRF's Viterbi and marginals; and the products'
+    multiply-adds (both directions, 128 × 512 a token each)."""
+    import graph.recognize.neural_inference as inference
+    from graph.recognize.neural import NeuralRecognizer
+
+    texts = _sentences(corpus, count)
+    recognizer = NeuralRecognizer(consistent=False)
+    for sentences in texts[:warm]:
+        recognizer.tag_many(sentences)
+    parts = {"_recurrent": 0.0, "_cell_step": 0.0, "decode": 0.0}
+    originals = {name: getattr(inference, name) for name in parts}
+
+    def timed(name):
+        def run(*args):
+            start = time.perf_counter()
+            try:
+                return originals[name](*args)
+            finally:
+                parts[name] += time.perf_counter() - start
+        return run
+
+    for name in parts:
+        setattr(inference, name, timed(name))
+    try:
+        start = time.perf_counter()
+        for sentences in texts[warm:]:
+            recognizer.tag_many(sentences)
+        total = time.perf_counter() - start
+    finally:
+        for name, original in originals.items():
+            setattr(inference, name, original)
+    tokens = sum(len(s) for sentences in texts[warm:] for s in sentences)
+    return {"articles": len(texts) - warm, "tokens": tokens, "tagging_s": round(total, 2),
+            "recurrent_products_s": round(parts["_recurrent"], 2), "cell_steps_s": round(parts["_cell_step"], 2),
+            "viterbi_and_marginals_s": round(parts["decode"], 2), "multiply_adds": tokens * 2 * 128 * 512,
+            "blas": blas_kernels()}
+
+
+def _sentences(corpus: Path, count: int) -> list[list[list[str]]]:
+    """Each article's sentences as token texts, as the tagger gets them."""
+    from graph.ingest import read_sources
+    from graph.records import Article
+    from graph.text import analyze_text
+
+    texts = []
+    for article in itertools.islice(read_sources([corpus]), count):
+        if isinstance(article, Article):
+            document = analyze_text(article)
+            texts.append([[t.text for t in document.sentence_tokens(s.index)] for s in document.sentences])
+    return texts
 
 
 def row_invariance(rows: int = 50, seed: int = 1) -> dict:
@@ -95,6 +149,63 @@ def row_invariance(rows: int = 50, seed: int = 1) -> dict:
         vector = sum(not np.array_equal(samples[r] @ weights, reference[r]) for r in range(rows))
     return {"blas": blas_kernels(), "rows": rows, "differing_by_rows_multiplied": differing,
             "matrix_vector_differing": vector}
+
+
+def row_classes(sizes=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64), samples: int = 8, seed: int = 2) -> dict:
+    """Which rows of an ``m``-row product with the recurrent weights' shape come out alike, bit for bit:
+    one letter a position, the same letter for the same results over ``samples`` rows put there
+    (the other rows random). Letters are shared across sizes, so "dddddddd" at 8 rows and a "d" at
+    some position of 64 rows are the same rounding; a row's result depends on its position only when
+    no neighbour changes it (``row_invariance``)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(seed)
+    weights = (rng.normal(size=(128, 512)) * 0.1).astype(np.float32)
+    rows = np.tanh(rng.normal(size=(samples, 128))).astype(np.float32)
+    seen: list[tuple] = []
+    classes = {}
+    with threadpool_limits(1, user_api="blas"):
+        for m in sizes:
+            letters = []
+            for position in range(m):
+                results = []
+                for row in rows:
+                    h = np.tanh(rng.normal(size=(m, 128))).astype(np.float32)
+                    h[position] = row
+                    results.append((h @ weights)[position].tobytes())
+                key = tuple(results)
+                if key not in seen:
+                    seen.append(key)
+                letters.append(chr(ord("a") + seen.index(key) % 26))
+            classes[m] = "".join(letters)
+    return {"blas": blas_kernels(), "row_classes": classes}
+
+
+def blocked_products(rows=(9, 50, 146, 300), repeats: int = 2000, seed: int = 3) -> dict:
+    """Microseconds a row of the recurrence's product (both directions): as the tagger multiplies
+    (rows rounded up to four, one product a step) and in products of exactly eight rows (one
+    rounding for every row whatever the batch, what batching across articles would need)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(seed)
+    weights = (rng.normal(size=(2, 128, 512)) * 0.1).astype(np.float32)
+
+    def per_row(k: int, block: int) -> float:
+        padded = -(-k // block) * block
+        h = rng.normal(size=(2, padded, 128)).astype(np.float32)
+        out = np.empty((2, padded, 512), dtype=np.float32)
+        if block == 8:
+            h, out, w = h.reshape(2, -1, 8, 128), out.reshape(2, -1, 8, 512), weights[:, None]
+        else:
+            w = weights
+        start = time.perf_counter()
+        for _ in range(repeats):
+            np.matmul(h, w, out=out)
+        return round((time.perf_counter() - start) / repeats / k * 1e6, 2)
+
+    with threadpool_limits(1, user_api="blas"):
+        timings = {k: {"as_tagged": per_row(k, 4), "eight_row_products": per_row(k, 8)} for k in rows}
+    return {"blas": blas_kernels(), "microseconds_a_row": timings}
 
 
 if __name__ == "__main__":

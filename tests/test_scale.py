@@ -256,8 +256,8 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
     assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("tagger", 6), ("build", 6)]
     assert results[1]["tokens"] > 0 and results[1]["mentions"] == 0  # --ner none: text analysis only
     build = results[2]
-    assert set(build["stages"]) == {"extract", "resolve", "statements", "analysis graph", "analyze", "html",
-                                         "write+other"}
+    assert set(build["stages"]) == {"extract", "resolve", "statements", "analysis graph", "analyze",
+                                    "pages here (within analyze)", "write+other"}
     assert build["ner"] == "none" and build["triples"] > 0
     assert build["peak_rss_mb"] > 0 and build["family_peak_mb"] > 0
     assert "| 6 | build | 2 |" in done.stdout and "| 6 | tagger | 1 |" in done.stdout
@@ -293,9 +293,14 @@ def test_the_batching_benchmark_times_each_group_and_checks_rows(tmp_path):
     done = subprocess.run([sys.executable, "bench/bench_batching.py", "--articles", "6", "--warm", "2", "--groups", "1",
                            "3", "--rounds", "1", "--work", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
                           check=True)
-    *timings, rows = [json.loads(line) for line in done.stdout.splitlines()]
+    *timings, parts, rows, classes, blocked = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["articles"], r["articles_a_call"]) for r in timings] == [(4, 1), (4, 3)]
     assert all(r["cpu_seconds"] > 0 and r["blas"] for r in timings)
+    assert parts["articles"] == 4 and parts["multiply_adds"] == parts["tokens"] * 2 * 128 * 512
+    assert 0 < parts["recurrent_products_s"] + parts["cell_steps_s"] + parts["viterbi_and_marginals_s"] < parts["tagging_s"]
+    assert all(len(letters) == int(m) for m, letters in classes["row_classes"].items())
+    assert classes["row_classes"]["1"] == "a"  # the first class seen
+    assert all(t["as_tagged"] > 0 and t["eight_row_products"] > 0 for t in blocked["microseconds_a_row"].values())
     trials = {int(m): min(int(m), 8) * rows["rows"] for m in rows["differing_by_rows_multiplied"]}
     assert sorted(trials) == [1, 2, 4, 8, 16, 32, 64, 256]
     assert all(0 <= n <= trials[int(m)] for m, n in rows["differing_by_rows_multiplied"].items())
