@@ -122,7 +122,8 @@ def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | No
             each(assemble_analysis(share, scored, info))
         return scored
 
-    shares = side_by_side("scoring views", score_share, share_views(views, jobs if can_fork(jobs - 1, share=0.25) else 1))
+    parts = jobs if can_fork(jobs - 1, share=0.25) else 1
+    shares = side_by_side("scoring views", score_share, share_views(views, parts))
     return assemble_analysis(views, {name: s for share in shares for name, s in share.items()}, info)
 
 

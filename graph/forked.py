@@ -127,11 +127,11 @@ class Child:
         self._receive.close()
 
 
-Item = TypeVar("Item")
-Result = TypeVar("Result")
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 
-def side_by_side(what: str, work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def side_by_side(what: str, work: Callable[[_Item], _Result], items: Sequence[_Item]) -> list[_Result]:
     """``work(item)`` of every item at once: the first here, each other in a forked :class:`Child`
     (call :func:`can_fork` first); the results in the items' order.
 

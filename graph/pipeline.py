@@ -134,6 +134,7 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
     from graph.analyze import UNREAD_PREDICATES, UNREAD_TYPES, analyze_graph, write_analysis
     from graph.rdf import ArticleStatements, prefixes
+    from graph.visualize import page_files, render_html
 
     out_dir = Path(out_dir)
     writers = [get_writer(name) for name in formats]
@@ -162,21 +163,11 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
         aside.result()
     outputs = [out_dir / writer.filename for writer in writers] + [skipped_list]
     export.release()
-    analysis = analyze_graph(g, forks, each=partial(_draw, g, out_dir, top) if html else None)
+    analysis = analyze_graph(g, forks, each=partial(render_html, g, out_dir=out_dir, top=top) if html else None)
     outputs += write_analysis(analysis, out_dir)
-    if html:
-        from graph.visualize import page_files
-
-        outputs += [out_dir / name for view in analysis.views for name in page_files(view)]
+    outputs += [out_dir / name for view in analysis.views for name in page_files(view)] if html else []
     if store:
         from graph.store import load_store
 
         outputs.append(load_store(out_dir))
     return replace(found, triples=triples, top_actors=tuple(analysis.top_actors(5)), outputs=tuple(outputs))
-
-
-def _draw(g, out_dir: Path, top: int, analysis) -> None:
-    """The pages of the views of ``analysis`` (a share of them, drawn where they were scored)."""
-    from graph.visualize import render_html
-
-    render_html(g, analysis, out_dir, top=top)
