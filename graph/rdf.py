@@ -74,6 +74,7 @@ _BASE_TYPE = {"person": SCHEMA.Person, "institution": SCHEMA.Organization, "plac
 _GROUP = {kind: kind.group for kind in Kind}  # a property that builds a dict each call
 _DESCRIBED = 1 << 15
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
+_LONGEST_SLUG = 128
 _PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear,
               "month-day": XSD.gMonthDay, "month-only": XSD.gMonth}
 _ESCAPES = {**{c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)},
@@ -195,10 +196,10 @@ def bind_prefixes(g: Graph | Dataset) -> None:
 
 
 def article_iri(article_id: str) -> URIRef:
-    """Article IRI from its id: ASCII ids are kept, others hashed.
+    """Article IRI from its id: short ids of letters, digits, ``.``, ``_`` and ``-`` are kept, others hashed.
 
-    >>> str(article_iri("000_03a67d754ecf070b"))
-    'https://w3id.org/ankg/id/article/000_03a67d754ecf070b'
+    >>> str(article_iri("000_03a67d754ecf070b")), str(article_iri("x" * 10_000))
+    ('https://w3id.org/ankg/id/article/000_03a67d754ecf070b', 'https://w3id.org/ankg/id/article/hf8c5cde791c5056c')
     """
     return URIRef(_article_node(article_id)[1:-1])
 
@@ -431,7 +432,8 @@ def _cameo() -> dict[str, str]:
 
 
 def _slug(text: str) -> str:
-    """ASCII-safe IRI segment; non-ASCII ids are replaced by a hash."""
-    if text and not _SAFE.search(text):
+    """ASCII-safe IRI segment; other ids, and ids longer than ``_LONGEST_SLUG`` characters (an
+    article id of a crawl may be anything; some stores cap the length of an IRI), are replaced by a hash."""
+    if text and len(text) <= _LONGEST_SLUG and not _SAFE.search(text):
         return text
     return "h" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

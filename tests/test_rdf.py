@@ -84,3 +84,13 @@ def test_articles_with_one_id_make_each_statement_once_in_the_union(reported):
     assert len({(q.subject, q.predicate, q.object) for q in once.triples}) == once.statement_count > 0
     for export in (once, twice):
         export.release()
+
+
+def test_article_ids_that_are_long_or_not_plain_ascii_become_short_stable_iris():
+    from graph.rdf import article_iri
+
+    assert str(article_iri("a" * 128)).endswith("/article/" + "a" * 128)
+    for odd in ("a" * 129, "x" * 10_000, "خبر-1", "a b", "https://example.com/news/1"):
+        iri = str(article_iri(odd))
+        assert iri == str(article_iri(odd)) and len(iri) <= len("https://w3id.org/ankg/id/article/") + 17
+    assert article_iri("a" * 129) != article_iri("a" * 130)
