@@ -32,7 +32,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 
 from graph.external_sort import ExternalSort, Segment
-from graph.forked import Child, can_fork
+from graph.forked import Child, can_fork, side_by_side
 from graph.trig import TrigWriter
 from graph.triple_index import TripleIndex
 
@@ -346,16 +346,12 @@ def _merge_union(lines: ExternalSort, union: BinaryIO, jobs: int) -> int:
     pivots = lines.pivots(2) if jobs > 1 and can_fork(1, share=0.25) else []
     if not pivots:
         return _write_statements(lines.merged_blocks(), union)
-    upper = tempfile.TemporaryFile()
-    child = Child("merging the statements", _write_statements, lines.merged_blocks(pivots[0]), upper)
-    try:
-        count = _write_statements(lines.merged_blocks(None, pivots[0]), union)
-        count += child.result()
-    finally:
-        child.close()
-    with upper:
+    with tempfile.TemporaryFile() as upper:
+        counts = side_by_side("merging the statements",
+                              lambda part: _write_statements(lines.merged_blocks(*part[:2]), part[2]),
+                              [(None, pivots[0], union), (pivots[0], None, upper)])
         _append(upper, union)
-    return count
+    return sum(counts)
 
 
 def _append(source: BinaryIO, out: BinaryIO) -> None:

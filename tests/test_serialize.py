@@ -274,13 +274,13 @@ def test_a_child_that_fails_is_an_error_not_a_short_file(monkeypatch):
 def test_two_processes_merge_a_half_of_the_union_each_into_the_same_bytes(tmp_path, monkeypatch):
     """With jobs > 1 a child merges the lines above a pivot while this process merges those below."""
     import graph.external_sort
-    import graph.serialize
+    import graph.forked
     from graph.serialize import RdfExport
 
     here = _union_files(RdfExport.from_dataset(fixture_dataset()), tmp_path)
-    children, child = [], graph.serialize.Child
+    children, child = [], graph.forked.Child
     monkeypatch.setattr(graph.external_sort, "_SAMPLE", 64)  # pivots even in a small union
-    monkeypatch.setattr(graph.serialize, "Child", lambda what, *args: children.append(what) or child(what, *args))
+    monkeypatch.setattr(graph.forked, "Child", lambda what, *args: children.append(what) or child(what, *args))
     export = RdfExport.from_dataset(fixture_dataset(), jobs=2)
     assert _union_files(export, tmp_path) == here
     assert export.statement_count == here.count(b"\n") and "merging the statements" in children
