@@ -1,18 +1,19 @@
-"""What tagging several articles at once would gain, and why the build does not: ``python bench/bench_batching.py``.
+"""What tagging several articles at once gains, and what it rests on: ``python bench/bench_batching.py``.
 
-The BiLSTM-CRF runs one recurrence per article (its sentences packed by
+The BiLSTM-CRF runs one recurrence per batch of sentences (packed by
 length); each step is a handful of numpy calls whatever the number of
-sentences, so tagging the sentences of several articles as one batch would
-pay those calls once for all of them. This script measures that (CPU seconds
-to tag the same articles one at a time and in groups; the tags of a group are
-not the build's) and then checks what the build's byte-identical output rests
-on: whether a row of a float32 matrix product comes out the same whatever rows
-are multiplied with it, under the BLAS kernels this process loaded. Where it
-does not, an article's tags would depend on which articles share its batch,
-and one process, two processes and an incremental build would differ. It
-also times tagging's parts that run once a step (``tagging_parts``), maps
-which positions of a product share a rounding (``row_classes``) and times
-the products of exactly eight rows that would round every row alike
+sentences, so tagging the sentences of several articles as one batch pays
+those calls once for all of them. The build does so (``graph.scale.BATCH``
+articles at a time) only where the loaded BLAS kernels give a row of a
+product the same bits whatever rows are multiplied with it
+(``graph.recognize.row_products``): elsewhere an article's tags would depend
+on which articles share its batch, and one process, two processes and an
+incremental build would differ. This script measures the gain (CPU seconds
+to tag the same articles one at a time and in groups) and checks that
+property for the recurrence's shape (``row_invariance``). It also times
+tagging's parts that run once a step (``tagging_parts``), maps which
+positions of a product share a rounding (``row_classes``) and times the
+products of exactly eight rows that would round every row alike
 (``blocked_products``).
 
 Not a test: the timings depend on the machine and its load.

@@ -6,7 +6,8 @@ measures, each in a fresh subprocess so that peak memory is its own:
 * ``floor``       reading the files, ``normalize_text`` and camel-tools
                   ``simple_word_tokenize``: the least any Arabic pipeline does;
 * ``tagger``      reading (``ingest``), the pipeline's text analysis and the default
-                  statistical recogniser (``--ner``) over each article's sentences: the
+                  statistical recogniser (``--ner``) over each article's sentences, a
+                  batch of articles at a time as extraction reads them: the
                   floor that any pipeline with this tagger has, which the README
                   proposes as a restated target;
 * ``extract``     ingest + extraction (``graph.scale.map_extractions``) as the build runs it
@@ -139,18 +140,20 @@ def measure_floor(corpus: Path, out: Path, jobs: int) -> dict:
 def measure_tagger(corpus: Path, out: Path, jobs: int) -> dict:
     from graph.recognize import get_recognizer
     from graph.records import Article
+    from graph.scale import article_batches
     from graph.text import analyze_text
 
     recognizer = get_recognizer(NER) if NER != "none" else None
     if recognizer:  # load the word lists, gazetteer and lexicons: not tagging
         recognizer(analyze_text(Article("warm-up", "قال وزير الخارجية في بغداد.")))
+    many = getattr(recognizer, "recognize_many", None) or (lambda documents: [recognizer(d) for d in documents])
     start = time.perf_counter()
     articles = tokens = mentions = 0
-    for article in _articles(corpus):
-        document = analyze_text(article)
-        mentions += len(recognizer(document)) if recognizer else 0
-        tokens += len(document.tokens)
-        articles += 1
+    for batch in article_batches(_articles(corpus)):
+        documents = [analyze_text(article) for article in batch]
+        mentions += sum(map(len, many(documents))) if recognizer else 0
+        tokens += sum(len(document.tokens) for document in documents)
+        articles += len(documents)
     return {**_rates(articles, tokens, time.perf_counter() - start), "mentions": mentions}
 
 

@@ -23,13 +23,15 @@ from pathlib import Path
 
 from graph.cache import ExtractionCache, extraction_key, pipeline_fingerprint
 from graph.errors import GraphError
-from graph.extract import extract_or_reason
+from graph.extract import extract_articles, extract_or_reason
 from graph.records import Article, Extraction
 
-__all__ = ["ENGINES", "map_extractions", "local_map", "extract_or_reason", "extract_batch", "batched"]
+__all__ = ["ENGINES", "map_extractions", "local_map", "extract_or_reason", "extract_batch", "batched",
+           "article_batches"]
 
 ENGINES = ("local", "dask")
-BATCH = 8
+BATCH = 16
+BATCH_CHARACTERS = 1 << 20
 _WINDOW_PER_JOB = 4
 log = logging.getLogger(__name__)
 
@@ -75,14 +77,16 @@ def map_extractions(articles: Iterable[Article], chain: Sequence[str], *, jobs: 
 
 def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1,
               compact: bool = False) -> Iterator[Extraction | str]:
-    """Results in input order, on this process or a pool of ``jobs`` spawned processes."""
+    """Results in input order, on this process or a pool of ``jobs`` spawned processes, a batch of
+    articles at a time (:func:`article_batches`)."""
     if jobs <= 1:
-        yield from (extract_or_reason(article, chain, compact) for article in articles)
+        for batch in article_batches(articles):
+            yield from extract_articles(batch, chain, compact)
         return
     pool = worker_pool(jobs)
     window: deque = deque()
     try:
-        for batch in batched(articles, BATCH):
+        for batch in article_batches(articles):
             window.append((batch, pool.submit(extract_batch, batch, chain, compact)))
             if len(window) >= jobs * _WINDOW_PER_JOB:
                 yield from _result(*window.popleft())
@@ -102,7 +106,7 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 def extract_batch(articles: Sequence[Article], chain: tuple[str, ...],
                   compact: bool = False) -> list[Extraction | str]:
     """One task of a worker: a few articles, to spread the cost of sending work."""
-    return [extract_or_reason(article, chain, compact) for article in articles]
+    return extract_articles(articles, chain, compact)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -113,6 +117,28 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
     """
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def article_batches(articles: Iterable[Article], count: int = BATCH,
+                    characters: int = BATCH_CHARACTERS) -> Iterator[list[Article]]:
+    """Consecutive batches of at most ``count`` articles, closed once they reach ``characters``
+    of text: the tagger reads a batch at once, and memory stays bounded by the largest article.
+
+    >>> [len(b) for b in article_batches([Article(str(i), "x" * 40) for i in range(7)], 3, 100)]
+    [3, 3, 1]
+    >>> [len(b) for b in article_batches([Article("a", "x"), Article("b", "x" * 500), Article("c", "x")], 3, 100)]
+    [2, 1]
+    """
+    batch: list[Article] = []
+    size = 0
+    for article in articles:
+        batch.append(article)
+        size += len(article.text)
+        if len(batch) >= count or size >= characters:
+            yield batch
+            batch, size = [], 0
+    if batch:
         yield batch
 
 

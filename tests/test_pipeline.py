@@ -161,7 +161,7 @@ def test_a_build_collects_garbage_rarely_and_restores_the_collector_after():
     assert gc.get_threshold() == before
 
 
-def test_articles_are_read_as_they_are_extracted_not_ahead(monkeypatch):
+def test_articles_are_read_a_batch_at_a_time_as_they_are_extracted(monkeypatch):
     from graph import pipeline, scale
     from graph.ingest import read_sources
     from graph.records import Skipped
@@ -170,7 +170,7 @@ def test_articles_are_read_as_they_are_extracted_not_ahead(monkeypatch):
 
     def corpus():
         yield Skipped("broken.txt", "not UTF-8")
-        for _ in range(3):
+        for _ in range(8):
             for item in read_sources([SEEDS]):
                 read.append(item)
                 yield item
@@ -184,5 +184,6 @@ def test_articles_are_read_as_they_are_extracted_not_ahead(monkeypatch):
 
     monkeypatch.setattr(pipeline, "map_extractions", spy)
     extractions, skipped = pipeline.extract_all(corpus(), ("gazetteer",))
-    assert read_when_extracted == list(range(1, 16)) and len(extractions) == 15
+    assert scale.BATCH == 16 and len(extractions) == 40
+    assert read_when_extracted == [16] * 16 + [32] * 16 + [40] * 8
     assert skipped == [Skipped("broken.txt", "not UTF-8")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from bisect import bisect_left, insort
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
@@ -22,7 +22,8 @@ from graph.errors import GraphError, StageError
 from graph.records import MENTION_ORDER, Document, Kind, Mention
 from graph.text import normalize_text
 
-__all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "chain_with", "get_recognizer", "recognize_mentions", "combine_mentions"]
+__all__ = ["RECOGNIZERS", "DEFAULT_CHAIN", "chain_with", "get_recognizer", "recognize_mentions", "combine_mentions",
+           "batched_mentions"]
 
 RECOGNIZERS: dict[str, str] = {
     "gazetteer": "graph.recognize.gazetteer:GazetteerRecognizer",
@@ -54,12 +55,28 @@ def get_recognizer(name: str) -> Callable[[Document], list[Mention]]:
     return getattr(importlib.import_module(module), cls)()
 
 
-def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN) -> tuple[Mention, ...]:
-    """All mentions of a document, combined and checked against the text."""
+def batched_mentions(documents: Sequence[Document], chain: Sequence[str]) -> list[dict[str, list[Mention]]]:
+    """Per document, what the recognisers of ``chain`` that read many documents at once
+    (a ``recognize_many`` method: the neural tagger) found in it, for :func:`recognize_mentions`."""
+    found: list[dict[str, list[Mention]]] = [{} for _ in documents]
+    for name in chain:
+        many = getattr(get_recognizer(name), "recognize_many", None)
+        if many is not None and documents:
+            for mine, mentions in zip(found, many(list(documents))):
+                mine[name] = mentions
+    return found
+
+
+def recognize_mentions(document: Document, chain: Sequence[str] = DEFAULT_CHAIN,
+                       given: Mapping[str, list[Mention]] | None = None) -> tuple[Mention, ...]:
+    """All mentions of a document, combined and checked against the text (``given``: what
+    some recognisers of the chain already found in it, see :func:`batched_mentions`)."""
     from graph.recognize.anaphora import resolve_anaphora
     from graph.recognize.surnames import find_surnames
 
-    found = [m for name in chain for m in get_recognizer(name)(document) if _spells_a_name(m.surface)]
+    given = given or {}
+    found = [m for name in chain for m in (given[name] if name in given else get_recognizer(name)(document))
+             if _spells_a_name(m.surface)]
     model = [trim_proclitic(m) for m in found if m.method not in _TIER]
     widened = _LongerModelPersons(model)
     ruled = combine_mentions([m for m in found if m.method in _TIER and not widened.hold(m)])

@@ -183,6 +183,13 @@ class NeuralRecognizer:
         tagged in one is tagged at its other occurrences nearby
         (:mod:`graph.recognize.consistency`).
         """
+        out, forms = self._tag_sentences(sentences, marginals)
+        if self.consistent:
+            out = propagate_labels(sentences, out, forms=forms)
+        return out if marginals else [(tags, []) for tags, _ in out]
+
+    def _tag_sentences(self, sentences: list[list[str]], marginals: bool) -> tuple[list[tuple], list]:
+        """Per sentence, tags and marginals (all 1.0 when not asked), and word forms (None: not known)."""
         out: list[tuple[list[str], list[float]]] = [([], [])] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         names = self.encoder.tags
@@ -193,9 +200,7 @@ class NeuralRecognizer:
                 out[i] = (list(map(names.__getitem__, best.tolist())),
                           probs.round(4).tolist() if marginals else [1.0] * len(best))
                 forms[i] = form
-        if self.consistent:
-            out = propagate_labels(sentences, out, forms=forms)
-        return out if marginals else [(tags, []) for tags, _ in out]
+        return out, forms
 
     def _tag_group(self, sentences: list[list[str]], marginals: bool) -> list[tuple]:
         """Per sentence, tag ids, marginals (numpy) and word forms (None: not known): the numpy
@@ -212,11 +217,28 @@ class NeuralRecognizer:
 
     def __call__(self, document: Document) -> list[Mention]:
         """Person, institution and place mentions (MISC spans are dropped)."""
+        return self.recognize_many([document])[0]
+
+    def recognize_many(self, documents: list[Document]) -> list[list[Mention]]:
+        """:meth:`__call__` of each document; their sentences are tagged as one batch when the
+        tagger's arithmetic gives each sentence the same tags in any batch (``Tagger.batchable``),
+        which pays each step of the recurrence once for all of them."""
         from graph.recognize.crf import mentions_from_tags
 
-        sentences = [document.sentence_tokens(s.index) for s in document.sentences]
-        tagged = self.tag_many([[t.text for t in tokens] for tokens in sentences])
-        return mentions_from_tags(document, sentences, tagged, self.method)
+        if len(documents) > 1 and not (self.tagger and self.tagger.batchable):
+            return [self.recognize_many([document])[0] for document in documents]
+        tokens = [[document.sentence_tokens(s.index) for s in document.sentences] for document in documents]
+        texts = [[t.text for t in sentence] for sentences in tokens for sentence in sentences]
+        out, forms = self._tag_sentences(texts, marginals=True)
+        found, start = [], 0
+        for document, sentences in zip(documents, tokens):
+            end = start + len(sentences)
+            tagged = out[start:end]
+            if self.consistent:
+                tagged = propagate_labels(texts[start:end], tagged, forms=forms[start:end])
+            found.append(mentions_from_tags(document, sentences, tagged, self.method))
+            start = end
+        return found
 
 
 def _groups(order: list[int], sentences, tokens: int, count: int) -> list[list[int]]:

@@ -35,6 +35,7 @@ import numpy as np
 
 from graph.recognize.packing import Packing, inverse, posteriors, viterbi
 from graph.recognize.projection_cache import ProjectionCache
+from graph.recognize.row_products import product, rows_independent
 
 __all__ = ["Network", "Tagger", "run_lstm", "emissions", "decode"]
 
@@ -136,12 +137,13 @@ class Network:
         return self.project(vectors, bias=False)
 
 
-def run_lstm(network: Network, inputs: np.ndarray, packing: Packing) -> np.ndarray:
-    """Hidden states ``[2, rows, hidden]`` (forward, backward) of the packed gate inputs ``[2, rows, 4 * hidden]``."""
+def run_lstm(network: Network, inputs: np.ndarray, packing: Packing, rows: bool = False) -> np.ndarray:
+    """Hidden states ``[2, rows, hidden]`` (forward, backward) of the packed gate inputs ``[2, rows, 4 * hidden]``
+    (``rows``: every product a matrix product, see :mod:`graph.recognize.row_products`)."""
     hidden = network.w_hh.shape[1]
     batch = int(packing.active[0])
-    rows = inputs.shape[1]
-    states = np.zeros((2, rows + _ROW_BLOCK, hidden), dtype=np.float32)  # products may read a few rows past the end
+    count = inputs.shape[1]
+    states = np.zeros((2, count + _ROW_BLOCK, hidden), dtype=np.float32)  # products may read a few rows past the end
     cell = np.zeros((2, batch, hidden), dtype=np.float32)
     gates = np.empty((2, batch + _ROW_BLOCK, _GATES * hidden), dtype=np.float32)
     scratch = np.empty((2, batch, hidden), dtype=np.float32)
@@ -149,24 +151,24 @@ def run_lstm(network: Network, inputs: np.ndarray, packing: Packing) -> np.ndarr
     for t, (a, k) in enumerate(zip(packing.offsets.tolist(), packing.active.tolist())):
         g = gates[:, :k]
         if t:
-            _recurrent(states[:, previous:], network.w_hh, gates, k)
+            _recurrent(states[:, previous:], network.w_hh, gates, k, rows)
             g += inputs[:, a:a + k]
         else:
             g[...] = inputs[:, a:a + k]
         _cell_step(g, cell[:, :k], scratch[:, :k], states[:, a:a + k], hidden)
         previous = a
-    return states[:, :rows]
+    return states[:, :count]
 
 
-def _recurrent(h: np.ndarray, w_hh: np.ndarray, out: np.ndarray, k: int) -> None:
+def _recurrent(h: np.ndarray, w_hh: np.ndarray, out: np.ndarray, k: int, rows: bool = False) -> None:
     """``out[:, :k] = h[:, :k] @ w_hh`` per direction.
 
     OpenBLAS copies ``w_hh`` into its packed layout on each product, and its
     kernels take rows four at a time: one or two rows go as matrix-vector
-    products, more are rounded up to a multiple of four (the extra rows are
-    scratch: a product's row depends on its own row of ``h`` only).
+    products (unless ``rows``), more are rounded up to a multiple of four (the
+    extra rows are scratch: a product's row depends on its own row of ``h`` only).
     """
-    if k <= _VECTOR_ROWS:
+    if k <= _VECTOR_ROWS and not rows:
         for d in range(2):
             for j in range(k):
                 np.matmul(h[d, j], w_hh[d], out=out[d, j])
@@ -188,19 +190,19 @@ def _cell_step(g: np.ndarray, c: np.ndarray, scratch: np.ndarray, h: np.ndarray,
     np.multiply(g[..., 2 * hidden:3 * hidden], scratch, out=h)
 
 
-def emissions(network: Network, states: np.ndarray, packing: Packing) -> np.ndarray:
+def emissions(network: Network, states: np.ndarray, packing: Packing, rows: bool = False) -> np.ndarray:
     """Tag scores ``[rows, tags]`` (float64) in the forward packed order."""
-    back = (states[1] @ network.w_out[1])[packing.mirror]
-    return (states[0] @ network.w_out[0] + back + network.b_out).astype(np.float64)
+    back = product(states[1], network.w_out[1], rows=rows)[packing.mirror]
+    return (product(states[0], network.w_out[0], rows=rows) + back + network.b_out).astype(np.float64)
 
 
 def decode(network: Network, scores: np.ndarray, packing: Packing,
-           marginals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+           marginals: bool = True, rows: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """Best tag per packed row, and its marginal probability (or None)."""
     best = viterbi(scores, packing, network.trans, network.start, network.end)
     if not marginals:
         return best, None
-    probs = posteriors(scores, packing, network.trans, network.start, network.end)
+    probs = posteriors(scores, packing, network.trans, network.start, network.end, rows=rows)
     return best, probs[np.arange(len(best)), best]
 
 
@@ -239,10 +241,15 @@ class Tagger:
     ``encoder`` is the model's :class:`graph.recognize.neural.Encoder`
     (vocabularies); ``capacity`` bounds the cached token projections
     (``2 * 4 * hidden`` floats a token: 4 KB for the shipped model).
+    ``batchable`` says whether a sentence's tags and marginals come out bit for
+    bit the same whatever sentences it is tagged with (checked once per process
+    on the loaded BLAS kernels: :mod:`graph.recognize.row_products`); where they
+    do, every product is a matrix product.
     """
 
     def __init__(self, network: Network, encoder, capacity: int = 32768):
         self.network, self.encoder = network, encoder
+        self.batchable = _batchable(network)
         self.cache = ProjectionCache(capacity, network.w_in.shape[1], parts=2)
         phrase_ids = [i for i, f in enumerate(encoder.feats) if i and "=" not in f]
         self._phrase = {encoder.feats[i]: row for row, i in enumerate(phrase_ids, start=1)}
@@ -263,8 +270,10 @@ class Tagger:
                 for column, tags in zip(columns, phrase_tags(variants[a:b])):
                     column += tags
             inputs = self._inputs(self.cache.table, slots, columns, packing)
-            states = run_lstm(self.network, inputs, packing)
-            best, probs = decode(self.network, emissions(self.network, states, packing), packing, marginals)
+            rows = self.batchable
+            states = run_lstm(self.network, inputs, packing, rows)
+            scores = emissions(self.network, states, packing, rows)
+            best, probs = decode(self.network, scores, packing, marginals, rows)
         order = inverse(packing.forward)
         best, probs = best[order], (probs[order] if marginals else None)
         forms = [v[0] for v in variants]
@@ -298,6 +307,15 @@ class Tagger:
             for direction, rows in enumerate(rows_of):
                 inputs[direction, rows[at]] += added[:, direction * half:(direction + 1) * half]
         return inputs
+
+
+def _batchable(network: Network) -> bool:
+    """Whether every product :meth:`Tagger.tag` runs gives a row bit for bit the same result
+    whatever rows share it (checked once per process and product shape)."""
+    hidden, tags = network.w_hh.shape[1], network.trans.shape[0]
+    with _one_thread():
+        return rows_independent(((2, hidden, _GATES * hidden, "float32"), (0, hidden, tags, "float32"),
+                                 (2, tags, tags, "float64"), (0, tags, tags, "float64")))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graph.recognize.row_products import product
+
 __all__ = ["Packing", "viterbi", "posteriors", "inverse"]
 
 
@@ -79,14 +81,15 @@ def viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
     return path
 
 
-def posteriors(scores, packing: Packing, trans, start, end) -> np.ndarray:
+def posteriors(scores, packing: Packing, trans, start, end, rows: bool = False) -> np.ndarray:
     """Marginal probability of each tag at each packed row (forward-backward, rescaled each step).
 
     The backward pass runs on each sentence reversed, as the backward LSTM
     does, so both passes share the packing's steps and run as one stacked
     recursion ``x_t = (x_{t-1} @ M) * w_t`` (``M`` the transitions,
     transposed going backward). Backward, ``x`` includes the token's own
-    emission; ``beta`` is the product before it.
+    emission; ``beta`` is the product before it. ``rows``: every product a matrix
+    product (:func:`graph.recognize.row_products.product`).
     """
     offsets, active = packing.offsets.tolist(), packing.active.tolist()
     batch = active[0]
@@ -100,13 +103,13 @@ def posteriors(scores, packing: Packing, trans, start, end) -> np.ndarray:
     x[:, :batch] /= np.add.reduce(x[:, :batch], axis=2, keepdims=True)
     for p, a, k in zip(offsets, offsets[1:], active[1:]):
         step = x[:, a:a + k]
-        np.matmul(x[:, p:p + k], matrices, out=step)
+        product(x[:, p:p + k], matrices, out=step, rows=rows)
         step *= weights[:, a:a + k]
         step /= np.add.reduce(step, axis=2, keepdims=True)
     beta = np.empty_like(scores)
     beta[:batch] = first[1]
     previous = np.arange(batch, len(scores)) - np.repeat(packing.active[:-1], packing.active[1:])
-    beta[batch:] = x[1, previous] @ matrices[1]
+    beta[batch:] = product(x[1, previous], matrices[1], rows=rows)
     probs = x[0] * beta[packing.mirror]
     return probs / np.add.reduce(probs, axis=1, keepdims=True)
 
