@@ -35,7 +35,7 @@ RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA = map(CachedTerms, (RDF, RDFS, OWL, SKOS
 
 __all__ = [
     "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "UNREAD_TYPES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
-    "project_views", "score_views", "share_views", "assemble_analysis",
+    "VIEW_WORK", "score_views", "share_views", "assemble_analysis",
     "project_view", "entity_event_view", "coparticipation_view", "membership_view",
     "comention_view", "compute_measures", "top_actors", "load_rdf", "load_index", "node_info",
 ]
@@ -57,7 +57,9 @@ UNREAD_PREDICATES = frozenset(str(p) for p in (ANKG.surfaceForm, ANKG.startOffse
 (Pages find a mention's article through its sentence; ``ankg:inArticle`` only for a mention without one.)"""
 UNREAD_TYPES = frozenset(str(c) for c in (ANKG.Mention, ANKG.Sentence))
 """Classes of mentions and sentences, which no view, score or page reads (their links are read)."""
-_PAGE_WORK = 15_000
+VIEW_WORK: Mapping[str, float] = MappingProxyType({
+    "entity_event": 8.0, "coparticipation": 5.0, "membership": 1.0, "comention": 14.0})
+"""Seconds to project, score and draw each view at 10,000 articles (one run), for :func:`share_views`."""
 _BASE = {ANKG.Person, ANKG.Institution, ANKG.Place, ANKG.Event}
 _ROLES = (ANKG.organizer, ANKG.attendee, ANKG.speaker, ANKG.perpetrator, ANKG.target, ANKG.participant)
 
@@ -103,7 +105,8 @@ class Analysis:
 
 def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | None = None) -> Analysis:
     """Project ``g`` onto every view and score every node, the views shared out to ``jobs``
-    processes (:func:`share_views`; forked, so they read ``g`` and the views without a copy).
+    processes (:func:`share_views`; forked, so they read ``g`` without a copy): each projects
+    and scores its views, and a child sends them back with their scores.
 
     ``each``, when given, is called in each process with the analysis of the
     views that process scored: work that needs one view's scores only (a
@@ -113,24 +116,20 @@ def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | No
     >>> sorted(a.views) == sorted(VIEWS) and a.rows()
     []
     """
-    info, views = project_views(g)
+    info = node_info(g)
 
-    def score_share(names: list[str]) -> dict[str, tuple[dict, str]]:
-        share = {name: views[name] for name in names}
-        scored = score_views(share)
+    def analyze_share(names: list[str]) -> tuple[dict[str, nx.Graph], dict[str, tuple[dict, str]]]:
+        views = {name: VIEWS[name](g, info) for name in names}
+        scored = score_views(views)
         if each is not None:
-            each(assemble_analysis(share, scored, info))
-        return scored
+            each(assemble_analysis(views, scored, info))
+        return views, scored
 
     parts = jobs if can_fork(jobs - 1, share=0.25) else 1
-    shares = side_by_side("scoring views", score_share, share_views(views, parts))
-    return assemble_analysis(views, {name: s for share in shares for name, s in share.items()}, info)
-
-
-def project_views(g: Graph) -> tuple[dict[str, dict], dict[str, nx.Graph]]:
-    """:func:`node_info` of ``g`` and every view of :data:`VIEWS` projected from it."""
-    info = node_info(g)
-    return info, {name: project(g, info) for name, project in VIEWS.items()}
+    shares = side_by_side("analysing views", analyze_share, share_views(VIEW_WORK, parts))
+    views = {name: view for share, _ in shares for name, view in share.items()}
+    scored = {name: score for _, share in shares for name, score in share.items()}
+    return assemble_analysis({name: views[name] for name in VIEWS}, scored, info)
 
 
 def score_views(views: Mapping[str, nx.Graph]) -> dict[str, tuple[dict, str]]:
@@ -138,20 +137,17 @@ def score_views(views: Mapping[str, nx.Graph]) -> dict[str, tuple[dict, str]]:
     return {name: score_nodes(G) for name, G in views.items()}
 
 
-def share_views(views: Mapping[str, nx.Graph], parts: int) -> list[list[str]]:
-    """The views' names in ``parts`` groups (at most one a view) for as many processes to score
-    side by side, of about equal work: each view, most work first, to the group with the least
-    so far. Work is estimated from a 10,000-article build: a node costs what ten edges do
-    (Louvain and the sampled path searches grow with both) and drawing a view's page what
-    15,000 nodes do. Every measure is seeded, so the scores do not depend on the groups.
+def share_views(work: Mapping[str, float], parts: int) -> list[list[str]]:
+    """The views' names in ``parts`` groups (at most one a view) for as many processes to analyse
+    side by side, of about equal ``work`` (:data:`VIEW_WORK`): each view, most work first, to the
+    group with the least so far. Every measure is seeded, so the scores do not depend on the groups.
 
-    >>> share_views({"a": nx.empty_graph(50000), "b": nx.empty_graph(30000), "c": nx.empty_graph(20)}, 2)
-    [['a'], ['b', 'c']]
+    >>> share_views(VIEW_WORK, 2)
+    [['comention'], ['entity_event', 'coparticipation', 'membership']]
     """
-    work = {name: len(G) + G.number_of_edges() / 10 + _PAGE_WORK for name, G in views.items()}
-    groups: list[list[str]] = [[] for _ in range(max(min(parts, len(views)), 1))]
+    groups: list[list[str]] = [[] for _ in range(max(min(parts, len(work)), 1))]
     load = [0.0] * len(groups)
-    for name in sorted(views, key=lambda name: (-work[name], name)):
+    for name in sorted(work, key=lambda name: (-work[name], name)):
         least = load.index(min(load))
         groups[least].append(name)
         load[least] += work[name]
