@@ -44,12 +44,15 @@ _SUFFIX = ".pkl.z"
 
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
-    """SHA-256 over the version, the source and the data extraction depends on.
+    """SHA-256 over the version, the source and the data extraction depends on, and how the
+    neural tagger multiplies here (:func:`graph.recognize.neural.tagger_arithmetic`).
 
     >>> len(pipeline_fingerprint())
     64
     """
-    digest = hashlib.sha256(f"ankg-pipeline {PIPELINE_VERSION}\n".encode())
+    from graph.recognize.neural import tagger_arithmetic
+
+    digest = hashlib.sha256(f"ankg-pipeline {PIPELINE_VERSION}\ntagger {tagger_arithmetic()}\n".encode())
     files = {p for folder, pattern in _FINGERPRINTED for p in (_ROOT / folder).glob(pattern)
              if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")}
     for path in sorted(files):

@@ -128,7 +128,7 @@ import inspect, json, sys
 from pathlib import Path
 from graph.ingest import read_sources
 from graph.records import Article
-from graph.scale import extract_or_reason
+from graph.scale import extract_articles, extract_or_reason
 articles = [a for a in read_sources([Path("seeds")]) if isinstance(a, Article)][:2] + [Article("e", " ")]
 ran = set()
 def calls(frame, event, arg):
@@ -138,6 +138,7 @@ sys.setprofile(calls)
 for chain in (("gazetteer", "pattern", "neural"), ("gazetteer", "pattern", "crf")):
     for article in articles:
         extract_or_reason(article, chain, compact=True)
+    extract_articles(articles, chain, compact=True)
 sys.setprofile(None)
 print(json.dumps(sorted(ran)))
 """
@@ -148,6 +149,23 @@ print(json.dumps(sorted(ran)))
     assert {"extract.py", "recognize/neural.py", "relate/events.py", "text.py"} <= ran
     assert ran <= fingerprinted, f"extraction runs code the cache does not fingerprint: {sorted(ran - fingerprinted)}"
     assert "resolve.py" not in fingerprinted and "rdf.py" not in fingerprinted
+
+
+def test_fingerprint_tells_how_the_tagger_multiplies(monkeypatch):
+    """Extractions tagged in batches and article by article may differ in a marginal's last
+    digit: a cache or a cluster worker of the other kind is not mixed in."""
+    import graph.recognize.neural as neural
+
+    kinds = {}
+    for arithmetic in ("batches", "articles"):
+        monkeypatch.setattr(neural, "tagger_arithmetic", lambda arithmetic=arithmetic: arithmetic)
+        pipeline_fingerprint.cache_clear()
+        kinds[arithmetic] = pipeline_fingerprint()
+    monkeypatch.undo()
+    pipeline_fingerprint.cache_clear()
+    assert kinds["batches"] != kinds["articles"]
+    assert pipeline_fingerprint() in kinds.values()
+    assert neural.tagger_arithmetic(ROOT / "no-such-model.pt") == "no model"
 
 
 def test_corrupt_cache_entry_is_recomputed(tmp_path, seed_articles, single):

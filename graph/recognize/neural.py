@@ -24,7 +24,7 @@ from graph.recognize.consistency import propagate_labels
 from graph.recognize.crf_features import MODELS_DIR, token_features
 from graph.text import clitic_variants, word_form
 
-__all__ = ["NeuralRecognizer", "Encoder", "NEURAL_MODEL_PATH", "load_network", "save_network"]
+__all__ = ["NeuralRecognizer", "Encoder", "NEURAL_MODEL_PATH", "load_network", "save_network", "tagger_arithmetic"]
 
 NEURAL_MODEL_PATH = MODELS_DIR / "ner_neural.pt"
 _MAX_CHARS = 20
@@ -285,6 +285,21 @@ def load_weights(path: str):
     except Exception as error:  # zip, pickle, key and shape errors alike
         raise ModelError(f"{path}: cannot open neural NER model ({error}); retrain it with train-ner") from None
     return weights, _encoder(payload)
+
+
+def tagger_arithmetic(model_path: str | Path | None = None) -> str:
+    """How the model's tagger multiplies on this machine: ``"batches"`` (several articles' sentences
+    at once, every row alike: :attr:`graph.recognize.neural_inference.Tagger.batchable`) or
+    ``"articles"``; ``"no model"`` when the model cannot be read. Extractions made one way may
+    differ in a marginal's last digit from the other's, so caches and cluster workers tell them apart."""
+    from graph.recognize.crf import ModelError
+    from graph.recognize.neural_inference import _batchable
+
+    try:
+        weights, _ = load_weights(str(Path(model_path or NEURAL_MODEL_PATH).resolve()))
+    except ModelError:
+        return "no model"
+    return "batches" if _batchable(weights) else "articles"
 
 
 def _encoder(payload: dict) -> Encoder:
