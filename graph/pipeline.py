@@ -59,7 +59,7 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
                 jobs: int = 1, compact: bool = False, **engine) -> tuple[list[Extraction], list[Skipped]]:
     """Extract every article (on ``jobs`` processes); order and result do not depend on ``jobs``.
 
-    ``items`` is read as extraction goes, never ahead of it: a corpus is
+    ``items`` is read as extraction goes, a batch at a time: a corpus is
     not held in memory, and with ``jobs`` > 1 reading overlaps the workers'
     extraction instead of delaying it (8 s at 10,000 articles).
     Later stages read sentences, mentions, roles and events, never tokens
