@@ -293,13 +293,13 @@ def tagger_arithmetic(model_path: str | Path | None = None) -> str:
     ``"articles"``; ``"no model"`` when the model cannot be read. Extractions made one way may
     differ in a marginal's last digit from the other's, so caches and cluster workers tell them apart."""
     from graph.recognize.crf import ModelError
-    from graph.recognize.neural_inference import _batchable
+    from graph.recognize.neural_inference import rows_alike
 
     try:
         weights, _ = load_weights(str(Path(model_path or NEURAL_MODEL_PATH).resolve()))
     except ModelError:
         return "no model"
-    return "batches" if _batchable(weights) else "articles"
+    return "batches" if rows_alike(weights) else "articles"
 
 
 def _encoder(payload: dict) -> Encoder:

@@ -37,7 +37,7 @@ from graph.recognize.packing import Packing, inverse, posteriors, viterbi
 from graph.recognize.projection_cache import ProjectionCache
 from graph.recognize.row_products import product, rows_independent
 
-__all__ = ["Network", "Tagger", "run_lstm", "emissions", "decode"]
+__all__ = ["Network", "Tagger", "run_lstm", "emissions", "decode", "rows_alike"]
 
 _GATES = 4
 _VECTOR_ROWS = 2
@@ -249,7 +249,7 @@ class Tagger:
 
     def __init__(self, network: Network, encoder, capacity: int = 32768):
         self.network, self.encoder = network, encoder
-        self.batchable = _batchable(network)
+        self.batchable = rows_alike(network)
         self.cache = ProjectionCache(capacity, network.w_in.shape[1], parts=2)
         phrase_ids = [i for i, f in enumerate(encoder.feats) if i and "=" not in f]
         self._phrase = {encoder.feats[i]: row for row, i in enumerate(phrase_ids, start=1)}
@@ -309,7 +309,7 @@ class Tagger:
         return inputs
 
 
-def _batchable(network: Network) -> bool:
+def rows_alike(network: Network) -> bool:
     """Whether every product :meth:`Tagger.tag` runs gives a row bit for bit the same result
     whatever rows share it (checked once per process and product shape)."""
     hidden, tags = network.w_hh.shape[1], network.trans.shape[0]
