@@ -185,7 +185,8 @@ def row_classes(sizes=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64), samples: int = 8, 
 def blocked_products(rows=(9, 50, 146, 300), repeats: int = 2000, seed: int = 3) -> dict:
     """Microseconds a row of the recurrence's product (both directions): as the tagger multiplies
     (rows rounded up to four, one product a step) and in products of exactly eight rows (one
-    rounding for every row whatever the batch, what batching across articles would need)."""
+    rounding for every row whatever the batch: what batching across articles would need with kernels
+    that round a row by its position, where the build tags article by article instead)."""
     from threadpoolctl import threadpool_limits
 
     rng = np.random.default_rng(seed)
