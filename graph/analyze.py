@@ -25,7 +25,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
 from graph.errors import GraphError
-from graph.forked import can_fork, side_by_side
+from graph.forked import can_fork, share_out, side_by_side
 from graph.measures import MEASURES, compute_measures, score_nodes
 from graph.serialize import rdflib_triples
 from graph.triple_index import CachedTerms, TripleIndex
@@ -35,7 +35,7 @@ RDF, RDFS, OWL, SKOS, ANKG, ORG, SCHEMA = map(CachedTerms, (RDF, RDFS, OWL, SKOS
 
 __all__ = [
     "VIEWS", "MEASURES", "ACTOR_GROUPS", "UNREAD_PREDICATES", "UNREAD_TYPES", "NodeScore", "Analysis", "analyze_graph", "write_analysis",
-    "VIEW_WORK", "score_views", "share_views", "assemble_analysis",
+    "VIEW_WORK", "score_views", "assemble_analysis",
     "project_view", "entity_event_view", "coparticipation_view", "membership_view",
     "comention_view", "compute_measures", "top_actors", "load_rdf", "load_index", "node_info",
 ]
@@ -59,7 +59,7 @@ UNREAD_TYPES = frozenset(str(c) for c in (ANKG.Mention, ANKG.Sentence))
 """Classes of mentions and sentences, which no view, score or page reads (their links are read)."""
 VIEW_WORK: Mapping[str, float] = MappingProxyType({
     "entity_event": 8.0, "coparticipation": 5.0, "membership": 1.0, "comention": 14.0})
-"""Seconds to project, score and draw each view at 10,000 articles (one run), for :func:`share_views`."""
+"""Seconds to project, score and draw each view at 10,000 articles (one run), for :func:`graph.forked.share_out`."""
 _BASE = {ANKG.Person, ANKG.Institution, ANKG.Place, ANKG.Event}
 _ROLES = (ANKG.organizer, ANKG.attendee, ANKG.speaker, ANKG.perpetrator, ANKG.target, ANKG.participant)
 
@@ -105,7 +105,7 @@ class Analysis:
 
 def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | None = None) -> Analysis:
     """Project ``g`` onto every view and score every node, the views shared out to ``jobs``
-    processes (:func:`share_views`; forked, so they read ``g`` without a copy): each projects
+    processes (:func:`graph.forked.share_out` by :data:`VIEW_WORK`; forked, so they read ``g`` without a copy): each projects
     and scores its views, and a child sends them back with their scores.
 
     ``each``, when given, is called in each process with the analysis of the
@@ -126,7 +126,7 @@ def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | No
         return views, scored
 
     parts = jobs if can_fork(jobs - 1, share=0.25) else 1
-    shares = side_by_side("analysing views", analyze_share, share_views(VIEW_WORK, parts))
+    shares = side_by_side("analysing views", analyze_share, share_out(VIEW_WORK, parts))
     views = {name: view for share, _ in shares for name, view in share.items()}
     scored = {name: score for _, share in shares for name, score in share.items()}
     return assemble_analysis({name: views[name] for name in VIEWS}, scored, info)
@@ -135,23 +135,6 @@ def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | No
 def score_views(views: Mapping[str, nx.Graph]) -> dict[str, tuple[dict, str]]:
     """:func:`graph.measures.score_nodes` of each view."""
     return {name: score_nodes(G) for name, G in views.items()}
-
-
-def share_views(work: Mapping[str, float], parts: int) -> list[list[str]]:
-    """The views' names in ``parts`` groups (at most one a view) for as many processes to analyse
-    side by side, of about equal ``work`` (:data:`VIEW_WORK`): each view, most work first, to the
-    group with the least so far. Every measure is seeded, so the scores do not depend on the groups.
-
-    >>> share_views(VIEW_WORK, 2)
-    [['comention'], ['entity_event', 'coparticipation', 'membership']]
-    """
-    groups: list[list[str]] = [[] for _ in range(max(min(parts, len(work)), 1))]
-    load = [0.0] * len(groups)
-    for name in sorted(work, key=lambda name: (-work[name], name)):
-        least = load.index(min(load))
-        groups[least].append(name)
-        load[least] += work[name]
-    return groups
 
 
 def assemble_analysis(views: Mapping[str, nx.Graph], scored: Mapping[str, tuple[dict, str]],

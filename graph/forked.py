@@ -19,11 +19,11 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from graph.errors import GraphError
 
-__all__ = ["Child", "can_fork", "resident_bytes", "return_freed_memory", "room_to_fork", "side_by_side"]
+__all__ = ["Child", "can_fork", "resident_bytes", "return_freed_memory", "room_to_fork", "share_out", "side_by_side"]
 
 
 def can_fork(children: int = 1, share: float = 1.0) -> bool:
@@ -145,6 +145,22 @@ def side_by_side(what: str, work: Callable[[_Item], _Result], items: Sequence[_I
     finally:
         for child in children:
             child.close()
+
+
+def share_out(work: Mapping[str, float], parts: int) -> list[list[str]]:
+    """The names of ``work`` in ``parts`` groups (at most one a name) of about equal work, for as
+    many processes to run side by side: each name, most work first, to the group with the least so far.
+
+    >>> share_out({"a": 1.0, "b": 9.0, "c": 5.0, "d": 3.0}, 2)
+    [['b'], ['c', 'd', 'a']]
+    """
+    groups: list[list[str]] = [[] for _ in range(max(min(parts, len(work)), 1))]
+    load = [0.0] * len(groups)
+    for name in sorted(work, key=lambda name: (-work[name], name)):
+        least = load.index(min(load))
+        groups[least].append(name)
+        load[least] += work[name]
+    return groups
 
 
 def _run_child(send: int, target: Callable[..., Any], args: tuple) -> None:

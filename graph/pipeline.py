@@ -22,12 +22,15 @@ from tqdm import tqdm
 
 from graph.errors import GraphError
 from graph.extract import extract_article
-from graph.forked import return_freed_memory
+from graph.forked import can_fork, return_freed_memory, share_out, side_by_side
 from graph.ingest import read_sources
 from graph.recognize import DEFAULT_CHAIN
 from graph.records import Article, Extraction, Resolution, Skipped
-from graph.relate.merge import merge_events, merge_roles
-from graph.resolve import resolve_entities
+from graph.gazetteer import load_gazetteer
+from graph.relate.merge import (
+    event_groups, finish_events, full_nodes, lean_nodes, merge_group, merge_roles, publication_days,
+)
+from graph.resolve import denote_mentions, entities_of
 from graph.scale import map_extractions
 from graph.serialize import RdfExport, get_writer, remove_stale_temporaries, write_aside, write_atomic
 
@@ -38,6 +41,7 @@ DEFAULT_FORMATS = ("turtle", "trig")
 SKIPPED_FILE = "skipped.tsv"
 _PROGRESS_AFTER = 5  # seconds: a small build prints no progress bar
 _BUILD_GC_THRESHOLDS = (100_000, 50, 100)
+_EVENT_WORK = 20  # merging an event mention costs what naming 20 entity mentions does (10,000 articles)
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,35 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
 
 
 def resolve_all(extractions: Sequence[Extraction], jobs: int = 1) -> Resolution:
-    """Entities, then events and roles keyed by resolved entities (close spellings scored on ``jobs`` threads)."""
-    resolution = resolve_entities(extractions, threads=jobs)
-    events = merge_events(extractions, resolution.denotes)
-    roles = merge_roles(extractions, resolution.denotes)
-    return Resolution(resolution.entities, resolution.denotes, resolution.evidence, events, roles)
+    """Entities, then events and roles keyed by resolved entities.
+
+    Once each mention's entity is known (close spellings scored on ``jobs``
+    threads), naming the entities, merging each group of events
+    (:func:`graph.relate.merge.event_groups`) and merging roles are
+    independent: with ``jobs`` > 1 they are shared out by estimated work to
+    as many processes, forked so that they read the records without a copy.
+    Resolution ran on one core of a two-process build (10-20 s at 10,000
+    articles). The result does not depend on ``jobs``.
+    """
+    gazetteer = load_gazetteer()
+    denotes, evidence = denote_mentions(extractions, gazetteer, threads=jobs)
+    groups, published = event_groups(extractions), publication_days(extractions)
+    tasks = {"entities": lambda: entities_of(denotes, gazetteer), "roles": lambda: merge_roles(extractions, denotes),
+             **{name: partial(merge_group, events, denotes, published) for name, events in groups.items()}}
+    work = {"entities": len(denotes), "roles": 0.0,
+            **{name: _EVENT_WORK * len(events) for name, events in groups.items()}}
+
+    def run(share: tuple[list[str], bool]) -> dict:
+        names, forked = share  # a forked child sends event nodes back lean
+        return {n: lean_nodes(tasks[n](), groups[n]) if forked and n in groups else tasks[n]() for n in names}
+
+    parts = jobs if can_fork(jobs - 1, share=0.5) else 1
+    shares = [(names, i > 0) for i, names in enumerate(share_out(work, parts))]
+    done = {}
+    for (names, forked), results in zip(shares, side_by_side("resolving", run, shares)):
+        done |= {n: full_nodes(results[n], groups[n]) if forked and n in groups else results[n] for n in names}
+    nodes = [node for name in groups for node in done[name]]
+    return Resolution(done["entities"], denotes, evidence, finish_events(nodes, extractions), done["roles"])
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -24,7 +24,7 @@ from graph.gazetteer import Gazetteer, load_gazetteer, phrase_key
 from graph.lexicon import lexicon_map
 from graph.records import MENTION_ORDER, Entity, Extraction, Kind, Mention, Resolution
 
-__all__ = ["resolve_entities", "name_key", "same_person"]
+__all__ = ["resolve_entities", "denote_mentions", "entities_of", "name_key", "same_person"]
 
 FUZZY_PERSON = 88.0
 _CDIST_CELLS = 1 << 24  # scores per cdist block: 64 MB of float32
@@ -37,6 +37,13 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
     ``threads`` is how many threads rapidfuzz may score close spellings on; the result does not depend on it.
     """
     gazetteer = gazetteer or load_gazetteer()
+    denotes, evidence = denote_mentions(extractions, gazetteer, threads)
+    return Resolution(entities=entities_of(denotes, gazetteer), denotes=denotes, evidence=evidence)
+
+
+def denote_mentions(extractions: Sequence[Extraction], gazetteer: Gazetteer,
+                    threads: int = 1) -> tuple[dict[Mention, str], dict[Mention, str]]:
+    """Which entity id each mention denotes, and why (the first half of :func:`resolve_entities`)."""
     mentions = sorted((m for x in extractions for m in x.mentions), key=MENTION_ORDER)
     denotes, evidence = {}, {}
     for mention in mentions:
@@ -55,8 +62,7 @@ def resolve_entities(extractions: Sequence[Extraction], gazetteer: Gazetteer | N
         else:
             denotes[mention] = _named_id(mention.kind, name_key(mention.surface), mention.qualifier)
             evidence[mention] = "exact normalised name" + (f" of {mention.qualifier}" if mention.qualifier else "")
-    entities = _entities(denotes, gazetteer)
-    return Resolution(entities=entities, denotes=denotes, evidence=evidence)
+    return denotes, evidence
 
 
 def _keyed_evidence(mention: Mention) -> str:
@@ -271,7 +277,8 @@ def _orthographic(surface: str) -> int:
     return sum(surface.count(ch) for ch in "أإآةيئؤ")
 
 
-def _entities(denotes: dict[Mention, str], gazetteer: Gazetteer) -> tuple[Entity, ...]:
+def entities_of(denotes: Mapping[Mention, str], gazetteer: Gazetteer) -> tuple[Entity, ...]:
+    """The entities the mentions denote, named by their mentions (sorted)."""
     by_id: dict[str, list[Mention]] = defaultdict(list)
     for mention, entity_id in denotes.items():
         by_id[entity_id].append(mention)

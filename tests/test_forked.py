@@ -8,7 +8,7 @@ import weakref
 import pytest
 
 from graph.errors import GraphError
-from graph.forked import Child, can_fork, resident_bytes, return_freed_memory, room_to_fork, side_by_side
+from graph.forked import Child, can_fork, resident_bytes, return_freed_memory, room_to_fork, share_out, side_by_side
 
 
 class _Payload:
@@ -101,3 +101,9 @@ def test_freed_memory_goes_back_to_the_system():
         return
     assert return_freed_memory() is True
     assert resident_bytes() < before - 50_000_000  # about 100 MB of holes handed back
+
+
+def test_work_is_shared_out_biggest_first_to_the_least_loaded():
+    assert share_out({"a": 1.0, "b": 9.0, "c": 5.0, "d": 3.0}, 2) == [["b"], ["c", "d", "a"]]
+    assert share_out({"a": 1.0, "b": 9.0}, 1) == [["b", "a"]]
+    assert share_out({"a": 1.0}, 4) == [["a"]] and share_out({}, 2) == [[]]

@@ -6,7 +6,10 @@ import datetime as dt
 
 from graph.records import DateValue, EventKind, Extraction, ParticipantRole
 from graph.relate import relate
-from graph.relate.merge import dates_compatible, merge_events, merge_roles
+from graph.relate.merge import (
+    dates_compatible, event_groups, finish_events, full_nodes, lean_nodes, merge_events, merge_group, merge_roles,
+    publication_days,
+)
 from relate_support import CITY, CO, COUNTRY, IGO, P, snippet
 
 NY_001 = ("أكد فلاديمير فورونكوف على أهمية التعاون. "
@@ -212,3 +215,19 @@ def test_the_cluster_index_changes_no_merge(tmp_path, monkeypatch):
     assert len(indexed) < events and any(len(n.articles) > 2 for n in indexed)
     dated = {n.date.value[:4] for n in indexed if n.date and n.date.value[:4].isdigit()}
     assert len(dated) > 1 and any(n.kind is EventKind.STATEMENT and len(n.articles) > 1 for n in indexed)
+
+
+def test_groups_merged_apart_and_in_any_order_give_the_same_nodes():
+    a = extraction(NY_001, [("فلاديمير فورونكوف", P), ("الأمم المتحدة", IGO), ("نيويورك", CITY)], "a001")
+    b = extraction(NY_003, [("نيويورك", CITY), ("الأمم المتحدة", IGO), ("الرباط", CITY),
+                            ("للتحالف الدولي", IGO)], "a003", dt.date(2018, 7, 4))
+    known, published = denotes(a, b), publication_days([a, b])
+    groups = event_groups([a, b])
+    assert "Meeting+Conference" in groups and "Statement" in groups
+    assert all(len({e.kind for e in events} - {EventKind.MEETING, EventKind.CONFERENCE}) == 0
+               for name, events in groups.items() if name == "Meeting+Conference")
+    apart = [node for name in sorted(groups, reverse=True)
+             for node in full_nodes(lean_nodes(merge_group(groups[name], known, published), groups[name]), groups[name])]
+    assert finish_events(apart, [a, b]) == merge_events([a, b], known)
+    assert all(not node.mentions for node, _ in lean_nodes(merge_group(groups["Statement"], known, published),
+                                                            groups["Statement"]))

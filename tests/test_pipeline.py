@@ -9,6 +9,7 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Graph
 
 from graph.gazetteer import ONTOLOGY_DIR
+from graph.records import EventKind
 from graph.text import normalize_text
 from graph.vocab import SCHEMA
 from tests.conftest import DATA, ROOT, SEEDS
@@ -187,3 +188,30 @@ def test_articles_are_read_a_batch_at_a_time_as_they_are_extracted(monkeypatch):
     assert scale.BATCH == 16 and len(extractions) == 40
     assert read_when_extracted == [16] * 16 + [32] * 16 + [40] * 8
     assert skipped == [Skipped("broken.txt", "not UTF-8")]
+
+
+def test_resolution_shared_out_to_two_processes_equals_one(tmp_path, monkeypatch):
+    """``resolve_all(…, jobs=2)`` merges groups of events and names entities in a forked child too."""
+    import os
+
+    import graph.pipeline as pipeline
+    from graph.ingest import read_sources
+    from graph.records import Article
+
+    articles = [a for a in read_sources([SEEDS]) if isinstance(a, Article)]
+    extractions = [pipeline.extract_article(a, ("gazetteer", "pattern")) for a in articles]
+    one = pipeline.resolve_all(extractions)
+    pids = tmp_path / "pids"
+
+    def traced(task):
+        def run(*args):
+            with pids.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+            return task(*args)
+        return run
+
+    monkeypatch.setattr(pipeline, "merge_group", traced(pipeline.merge_group))
+    monkeypatch.setattr(pipeline, "entities_of", traced(pipeline.entities_of))
+    two = pipeline.resolve_all(extractions, jobs=2)
+    assert len({line for line in pids.read_text().split()}) == 2 and os.getpid() in map(int, pids.read_text().split())
+    assert two == one and {n.kind for n in one.events} >= {EventKind.MEETING, EventKind.STATEMENT}

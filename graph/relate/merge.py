@@ -23,14 +23,15 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from graph.records import DateValue, Event, EventKind, EventNode, Extraction, Kind, Mention, ParticipantRole, RoleNode
 from graph.relate.events import is_series, trigger_at
 from graph.text import normalize_text
 
-__all__ = ["merge_events", "merge_roles", "date_interval", "dates_compatible"]
+__all__ = ["merge_events", "merge_roles", "event_groups", "merge_group", "finish_events", "publication_days", "lean_nodes", "full_nodes",
+           "date_interval", "dates_compatible"]
 
 _ROLE_RANK = [ParticipantRole.ORGANIZER, ParticipantRole.SPEAKER, ParticipantRole.PERPETRATOR,
               ParticipantRole.TARGET, ParticipantRole.ATTENDEE, ParticipantRole.PARTICIPANT]
@@ -42,10 +43,41 @@ _KIND_RANK = [EventKind.MEETING, EventKind.CONFERENCE]
 
 def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, str]) -> tuple[EventNode, ...]:
     """One node per real event, merged within and across articles (sorted by id)."""
+    published = publication_days(extractions)
+    nodes = [n for events in event_groups(extractions).values() for n in merge_group(events, denotes, published)]
+    return finish_events(nodes, extractions)
+
+
+def event_groups(extractions: Sequence[Extraction]) -> dict[str, list[Event]]:
+    """The event mentions, sorted, in the groups that merge apart: a meeting and a conference
+    may be one gathering, every other kind merges only with its own. Groups are independent,
+    so they may be merged side by side (:func:`merge_group`) with the same nodes.
+
+    >>> event_groups([])
+    {}
+    """
+    groups: dict[str, list[Event]] = defaultdict(list)
+    for event in sorted(e for x in extractions for e in x.events):
+        groups[_group_name(event.kind)].append(event)
+    return dict(sorted(groups.items()))
+
+
+def _group_name(kind: EventKind) -> str:
+    return "+".join(k.value for k in _KIND_RANK) if kind in _NAMED_BOTH_WAYS else kind.value
+
+
+def publication_days(extractions: Sequence[Extraction]) -> dict[str, dt.date | None]:
+    """Each article's publication day by id: undated statements are kept apart by it."""
+    return {x.article.id: x.article.published for x in extractions}
+
+
+def merge_group(events: Sequence[Event], denotes: Mapping[Mention, str],
+                published: Mapping[str, dt.date | None]) -> list[EventNode]:
+    """The nodes of one of :func:`event_groups`, in the order their clusters were made (ids
+    not yet final: see :func:`finish_events`)."""
     clusters: list[_Cluster] = []
     index = _ClusterIndex()
-    published = {x.article.id: x.article.published for x in extractions}
-    for event in sorted(e for x in extractions for e in x.events):
+    for event in events:
         facts = _facts(event, denotes, published.get(event.article_id))
         home = next((i for i in index.candidates(facts) if clusters[i].accepts(facts)), None)
         if home is None:
@@ -53,10 +85,28 @@ def merge_events(extractions: Sequence[Extraction], denotes: Mapping[Mention, st
             clusters.append(_Cluster(event.kind))
         clusters[home].add(facts)
         index.add(home, clusters[home], facts)
-    nodes = _held_at_hosts([c.node() for c in clusters], extractions)
+    return [c.node() for c in clusters]
+
+
+def finish_events(nodes: Sequence[EventNode], extractions: Sequence[Extraction]) -> tuple[EventNode, ...]:
+    """Every group's nodes as one: gatherings take their host's place and date, ids are made
+    unique, and nodes are sorted by id (so the groups' order does not matter)."""
+    nodes = _held_at_hosts(list(nodes), extractions)
     counts = Counter(n.id for n in nodes)
     nodes = [_disambiguate(n) if counts[n.id] > 1 else n for n in nodes]
     return tuple(sorted(nodes, key=lambda n: n.id))
+
+
+def lean_nodes(nodes: Sequence[EventNode], events: Sequence[Event]) -> list[tuple[EventNode, tuple[int, ...]]]:
+    """``nodes`` with each mention given as its position in ``events``: what a forked child sends
+    back (pickling the mentions, with their participants' mentions, took as long as merging them)."""
+    position = {id(event): i for i, event in enumerate(events)}
+    return [(replace(node, mentions=()), tuple(position[id(m)] for m in node.mentions)) for node in nodes]
+
+
+def full_nodes(lean: Sequence[tuple[EventNode, tuple[int, ...]]], events: Sequence[Event]) -> list[EventNode]:
+    """The nodes of :func:`lean_nodes`, their mentions taken back from ``events``."""
+    return [replace(node, mentions=tuple(events[i] for i in positions)) for node, positions in lean]
 
 
 class _ClusterIndex:
