@@ -12,7 +12,7 @@ import gc
 import io
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -30,7 +30,7 @@ from graph.gazetteer import load_gazetteer
 from graph.relate.merge import (
     event_groups, finish_events, full_nodes, lean_nodes, merge_group, merge_roles, publication_days,
 )
-from graph.resolve import denote_mentions, entities_of
+from graph.resolve import denote_mentions, mentions_by_entity, name_entities
 from graph.scale import map_extractions
 from graph.serialize import RdfExport, get_writer, remove_stale_temporaries, write_aside, write_atomic
 
@@ -41,7 +41,8 @@ DEFAULT_FORMATS = ("turtle", "trig")
 SKIPPED_FILE = "skipped.tsv"
 _PROGRESS_AFTER = 5  # seconds: a small build prints no progress bar
 _BUILD_GC_THRESHOLDS = (100_000, 50, 100)
-_EVENT_WORK = 20  # merging an event mention costs what naming 20 entity mentions does (10,000 articles)
+_NAMING_WORK = 3.5  # microseconds to name an entity, a mention of it (10,000 articles)
+_MERGING_WORK = {"Meeting+Conference": 85.0, "": 60.0}  # microseconds to merge an event mention, by group
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,33 @@ def resolve_all(extractions: Sequence[Extraction], jobs: int = 1) -> Resolution:
     """
     gazetteer = load_gazetteer()
     denotes, evidence = denote_mentions(extractions, gazetteer, threads=jobs)
-    groups, published = event_groups(extractions), publication_days(extractions)
-    tasks = {"entities": lambda: entities_of(denotes, gazetteer), "roles": lambda: merge_roles(extractions, denotes),
-             **{name: partial(merge_group, events, denotes, published) for name, events in groups.items()}}
-    work = {"entities": len(denotes), "roles": 0.0,
-            **{name: _EVENT_WORK * len(events) for name, events in groups.items()}}
+    groups = event_groups(extractions)
+    done = _side_by_side(*_resolution_tasks(extractions, denotes, gazetteer, groups), groups, jobs)
+    nodes = [node for name in groups for node in done[name]]
+    entities = tuple(sorted(done["entities 0"] + done["entities 1"]))
+    return Resolution(entities, denotes, evidence, finish_events(nodes, extractions), done["roles"])
 
+
+def _resolution_tasks(extractions, denotes, gazetteer, groups) -> tuple[dict[str, Callable], dict[str, float]]:
+    """What resolution does once each mention's entity is known, by name, and each task's
+    estimated work (microseconds at 10,000 articles)."""
+    published = publication_days(extractions)
+    by_id = mentions_by_entity(denotes)
+    halves = [sorted(by_id)[i::2] for i in range(2)]  # entities are named one by one: two tasks to share
+    tasks = {"roles": partial(merge_roles, extractions, denotes),
+             **{f"entities {i}": partial(name_entities, by_id, gazetteer, ids) for i, ids in enumerate(halves)},
+             **{name: partial(merge_group, events, denotes, published) for name, events in groups.items()}}
+    work = {"roles": 0.0, **{f"entities {i}": _NAMING_WORK * len(denotes) / 2 for i in range(2)},
+            **{name: _MERGING_WORK.get(name, _MERGING_WORK[""]) * len(events) for name, events in groups.items()}}
+    return tasks, work
+
+
+def _side_by_side(tasks: dict[str, Callable], work: dict[str, float], groups: dict[str, list],
+                  jobs: int) -> dict[str, object]:
+    """Every task's result, the tasks shared out to ``jobs`` processes by their work; a forked child
+    sends the event nodes of ``groups`` back lean (:func:`graph.relate.merge.lean_nodes`)."""
     def run(share: tuple[list[str], bool]) -> dict:
-        names, forked = share  # a forked child sends event nodes back lean
+        names, forked = share
         return {n: lean_nodes(tasks[n](), groups[n]) if forked and n in groups else tasks[n]() for n in names}
 
     parts = jobs if can_fork(jobs - 1, share=0.5) else 1
@@ -120,8 +140,7 @@ def resolve_all(extractions: Sequence[Extraction], jobs: int = 1) -> Resolution:
     done = {}
     for (names, forked), results in zip(shares, side_by_side("resolving", run, shares)):
         done |= {n: full_nodes(results[n], groups[n]) if forked and n in groups else results[n] for n in names}
-    nodes = [node for name in groups for node in done[name]]
-    return Resolution(done["entities"], denotes, evidence, finish_events(nodes, extractions), done["roles"])
+    return done
 
 
 @contextmanager
@@ -160,9 +179,9 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
                  store: bool = False, engine: str = "local", scheduler=None,
                  cache: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph from articles into ``out_dir`` and report what happened."""
-    from graph.analyze import UNREAD_PREDICATES, UNREAD_TYPES, analyze_graph, write_analysis
+    from graph.analyze import write_analysis
     from graph.rdf import ArticleStatements, prefixes
-    from graph.visualize import page_files, render_html
+    from graph.visualize import page_files
 
     out_dir = Path(out_dir)
     writers = [get_writer(name) for name in formats]
@@ -186,12 +205,14 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     triples = export.statement_count
     return_freed_memory()
     aside = write_aside(writers, export, out_dir, forks)
-    g = export.index_without(UNREAD_PREDICATES, UNREAD_TYPES)
-    if aside is not None:
-        aside.result()
+    try:
+        analysis = _analyze_export(export, out_dir, forks, html, top)
+        if aside is not None:
+            aside.result()
+    finally:
+        if aside is not None:
+            aside.close()
     outputs = [out_dir / writer.filename for writer in writers] + [skipped_list]
-    export.release()
-    analysis = analyze_graph(g, forks, each=partial(render_html, g, out_dir=out_dir, top=top) if html else None)
     outputs += write_analysis(analysis, out_dir)
     outputs += [out_dir / name for view in analysis.views for name in page_files(view)] if html else []
     if store:
@@ -199,3 +220,15 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
 
         outputs.append(load_store(out_dir))
     return replace(found, triples=triples, top_actors=tuple(analysis.top_actors(5)), outputs=tuple(outputs))
+
+
+def _analyze_export(export: RdfExport, out_dir: Path, jobs: int, html: bool, top: int):
+    """The analysis of the export's union, its pages drawn when ``html``. The export's files are
+    released once read: a child still writing them (:func:`graph.serialize.write_aside`) keeps its
+    own handles, and runs on beside the analysis."""
+    from graph.analyze import UNREAD_PREDICATES, UNREAD_TYPES, analyze_graph
+    from graph.visualize import render_html
+
+    g = export.index_without(UNREAD_PREDICATES, UNREAD_TYPES)
+    export.release()
+    return analyze_graph(g, jobs, each=partial(render_html, g, out_dir=out_dir, top=top) if html else None)

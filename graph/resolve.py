@@ -24,7 +24,8 @@ from graph.gazetteer import Gazetteer, load_gazetteer, phrase_key
 from graph.lexicon import lexicon_map
 from graph.records import MENTION_ORDER, Entity, Extraction, Kind, Mention, Resolution
 
-__all__ = ["resolve_entities", "denote_mentions", "entities_of", "name_key", "same_person"]
+__all__ = ["resolve_entities", "denote_mentions", "entities_of", "mentions_by_entity", "name_entities", "name_key",
+           "same_person"]
 
 FUZZY_PERSON = 88.0
 _CDIST_CELLS = 1 << 24  # scores per cdist block: 64 MB of float32
@@ -279,10 +280,22 @@ def _orthographic(surface: str) -> int:
 
 def entities_of(denotes: Mapping[Mention, str], gazetteer: Gazetteer) -> tuple[Entity, ...]:
     """The entities the mentions denote, named by their mentions (sorted)."""
+    return name_entities(mentions_by_entity(denotes), gazetteer)
+
+
+def mentions_by_entity(denotes: Mapping[Mention, str]) -> dict[str, list[Mention]]:
+    """Each entity id's mentions, in the order of ``denotes``."""
     by_id: dict[str, list[Mention]] = defaultdict(list)
     for mention, entity_id in denotes.items():
         by_id[entity_id].append(mention)
-    return tuple(sorted(_entity(entity_id, ms, gazetteer) for entity_id, ms in by_id.items()))
+    return by_id
+
+
+def name_entities(by_id: Mapping[str, list[Mention]], gazetteer: Gazetteer,
+                  ids: Sequence[str] | None = None) -> tuple[Entity, ...]:
+    """The entities of ``ids`` (all of ``by_id`` by default) named by their mentions, sorted: each
+    entity on its own, so that parts of the ids may be named apart."""
+    return tuple(sorted(_entity(entity_id, by_id[entity_id], gazetteer) for entity_id in (by_id if ids is None else ids)))
 
 
 def _entity(entity_id: str, mentions: list[Mention], gazetteer: Gazetteer) -> Entity:

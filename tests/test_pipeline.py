@@ -211,7 +211,7 @@ def test_resolution_shared_out_to_two_processes_equals_one(tmp_path, monkeypatch
         return run
 
     monkeypatch.setattr(pipeline, "merge_group", traced(pipeline.merge_group))
-    monkeypatch.setattr(pipeline, "entities_of", traced(pipeline.entities_of))
+    monkeypatch.setattr(pipeline, "name_entities", traced(pipeline.name_entities))
     two = pipeline.resolve_all(extractions, jobs=2)
     assert len({line for line in pids.read_text().split()}) == 2 and os.getpid() in map(int, pids.read_text().split())
     assert two == one and {n.kind for n in one.events} >= {EventKind.MEETING, EventKind.STATEMENT}

@@ -113,3 +113,15 @@ def test_a_mention_keeps_its_hash_but_never_pickles_it():
     assert hash(mention) == hash(fields)
     copy = pickle.loads(pickle.dumps(mention))
     assert "_hash" not in copy.__dict__ and copy == mention and hash(copy) == hash(mention)
+
+
+def test_entities_named_in_parts_are_the_entities_named_at_once():
+    from graph.gazetteer import load_gazetteer
+    from graph.resolve import mentions_by_entity, name_entities
+
+    r = resolve("أكد فلاديمير فورونكوف أن داعش يتراجع في العراق.", "وقال فلاديمير إيفانوفيتش فورونكوف إن الأمم المتحدة تتابع.")
+    by_id = mentions_by_entity(r.denotes)
+    ids = sorted(by_id)
+    parts = [name_entities(by_id, load_gazetteer(), ids[i::3]) for i in range(3)]
+    assert len(ids) >= 3 and tuple(sorted(e for part in parts for e in part)) == r.entities
+    assert name_entities(by_id, load_gazetteer(), []) == ()
