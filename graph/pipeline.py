@@ -93,21 +93,23 @@ def extract_all(items: Iterable[Article | Skipped], chain: Sequence[str] = DEFAU
     return extractions, sorted(skipped)
 
 
-def resolve_all(extractions: Sequence[Extraction], jobs: int = 1) -> Resolution:
+def resolve_all(extractions: Sequence[Extraction], jobs: int = 1, forks: int | None = None) -> Resolution:
     """Entities, then events and roles keyed by resolved entities.
 
     Once each mention's entity is known (close spellings scored on ``jobs``
     threads), naming the entities, merging each group of events
     (:func:`graph.relate.merge.event_groups`) and merging roles are
-    independent: with ``jobs`` > 1 they are shared out by estimated work to
-    as many processes, forked so that they read the records without a copy.
+    independent: they are shared out by estimated work to
+    ``forks`` processes (``jobs`` by default; 1 beside a Dask client's
+    threads), forked so that they read the records without a copy.
     Resolution ran on one core of a two-process build (10-20 s at 10,000
-    articles). The result does not depend on ``jobs``.
+    articles). The result depends on neither.
     """
     gazetteer = load_gazetteer()
     denotes, evidence = denote_mentions(extractions, gazetteer, threads=jobs)
     groups = event_groups(extractions)
-    done = _side_by_side(*_resolution_tasks(extractions, denotes, gazetteer, groups), groups, jobs)
+    done = _side_by_side(*_resolution_tasks(extractions, denotes, gazetteer, groups), groups,
+                         jobs if forks is None else forks)
     nodes = [node for name in groups for node in done[name]]
     entities = tuple(sorted(done["entities 0"] + done["entities 1"]))
     return Resolution(entities, denotes, evidence, finish_events(nodes, extractions), done["roles"])
@@ -193,12 +195,12 @@ def build_corpus(sources: Iterable[str | Path], out_dir: str | Path, *, formats:
     if not extractions:
         raise GraphError("no article could be read: " + "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
                          + (f" (all {len(skipped)} in {skipped_list})" if len(skipped) > 5 else ""))
-    resolution = resolve_all(extractions, jobs)
+    forks = jobs if engine == "local" else 1  # no fork beside a Dask client's threads (nor after them)
+    resolution = resolve_all(extractions, jobs, forks)
     kinds = Counter(e.kind.value for e in resolution.entities)
     found = BuildReport(len(extractions), tuple(skipped), dict(sorted(kinds.items())), len(resolution.events),
                         len(resolution.roles), 0, tokens=sum(x.token_count for x in extractions))
     named_graph_writers = [w for w in writers if w.graphs_format is not None]
-    forks = jobs if engine == "local" else 1  # no fork beside a Dask client's threads (nor after them)
     export = RdfExport(ArticleStatements(extractions, resolution), prefixes(),
                        [w.graphs_format for w in named_graph_writers], jobs=forks)
     del extractions, resolution  # the export's statements replace them: gone before the union, the peak

@@ -225,6 +225,25 @@ def test_dask_gives_the_single_process_result_and_partition_files(tmp_path, dask
     assert {a.id for a, r in single if isinstance(r, Extraction)} <= graphs
 
 
+def test_a_dask_build_forks_nothing_beside_the_client_and_equals_a_local_one(tmp_path, dask_client, monkeypatch):
+    """A forked child of a process running a Dask client's threads may inherit a held lock, so
+    resolution, statements and analysis run in the build's process (``--jobs`` still sizes threads)."""
+    import os
+
+    from graph.pipeline import build_corpus
+
+    paths = sorted(SEEDS.glob("*.txt"))[:2]
+    build_corpus(paths, tmp_path / "local", chain=CHAIN, html=False)
+
+    def no_fork():
+        raise AssertionError("forked beside a Dask client's threads")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    build_corpus(paths, tmp_path / "dask", chain=CHAIN, jobs=2, html=False, engine="dask", scheduler=dask_client)
+    for name in ("graph.ttl", "graph.trig", "centrality.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
 def test_dask_by_scheduler_address(dask_client, seed_articles, single):
     address = dask_client.scheduler.address
     assert list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=address)) == single[:2]
