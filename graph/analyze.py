@@ -105,8 +105,8 @@ class Analysis:
 
 def analyze_graph(g: Graph, jobs: int = 1, each: Callable[[Analysis], None] | None = None) -> Analysis:
     """Project ``g`` onto every view and score every node, the views shared out to ``jobs``
-    processes (:func:`graph.forked.share_out` by :data:`VIEW_WORK`; forked, so they read ``g`` without a copy): each projects
-    and scores its views, and a child sends them back with their scores.
+    processes (:func:`graph.forked.share_out` by :data:`VIEW_WORK`; forked, so they read ``g``
+    without a copy): each projects and scores its views, and a child sends them back with their scores.
 
     ``each``, when given, is called in each process with the analysis of the
     views that process scored: work that needs one view's scores only (a

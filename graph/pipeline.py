@@ -23,10 +23,10 @@ from tqdm import tqdm
 from graph.errors import GraphError
 from graph.extract import extract_article
 from graph.forked import can_fork, return_freed_memory, share_out, side_by_side
+from graph.gazetteer import load_gazetteer
 from graph.ingest import read_sources
 from graph.recognize import DEFAULT_CHAIN
 from graph.records import Article, Extraction, Resolution, Skipped
-from graph.gazetteer import load_gazetteer
 from graph.relate.merge import (
     event_groups, finish_events, full_nodes, lean_nodes, merge_group, merge_roles, publication_days,
 )

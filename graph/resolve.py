@@ -46,12 +46,13 @@ def denote_mentions(extractions: Sequence[Extraction], gazetteer: Gazetteer,
                     threads: int = 1) -> tuple[dict[Mention, str], dict[Mention, str]]:
     """Which entity id each mention denotes, and why (the first half of :func:`resolve_entities`)."""
     mentions = sorted((m for x in extractions for m in x.mentions), key=MENTION_ORDER)
-    denotes, evidence = {}, {}
+    denotes, evidence, unknown = {}, {}, []
     for mention in mentions:
         if mention.key and mention.key in gazetteer:
             denotes[mention] = mention.key
             evidence[mention] = _keyed_evidence(mention)
-    unknown = [m for m in mentions if m not in denotes]
+        else:
+            unknown.append(mention)
     persons = [m for m in unknown if m.kind is Kind.PERSON]
     _cluster_persons(persons, gazetteer, denotes, evidence, threads)
     for mention in unknown:
@@ -295,7 +296,8 @@ def name_entities(by_id: Mapping[str, list[Mention]], gazetteer: Gazetteer,
                   ids: Sequence[str] | None = None) -> tuple[Entity, ...]:
     """The entities of ``ids`` (all of ``by_id`` by default) named by their mentions, sorted: each
     entity on its own, so that parts of the ids may be named apart."""
-    return tuple(sorted(_entity(entity_id, by_id[entity_id], gazetteer) for entity_id in (by_id if ids is None else ids)))
+    ids = by_id if ids is None else ids
+    return tuple(sorted(_entity(entity_id, by_id[entity_id], gazetteer) for entity_id in ids))
 
 
 def _entity(entity_id: str, mentions: list[Mention], gazetteer: Gazetteer) -> Entity:

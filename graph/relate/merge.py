@@ -30,8 +30,8 @@ from graph.records import DateValue, Event, EventKind, EventNode, Extraction, Ki
 from graph.relate.events import is_series, trigger_at
 from graph.text import normalize_text
 
-__all__ = ["merge_events", "merge_roles", "event_groups", "merge_group", "finish_events", "publication_days", "lean_nodes", "full_nodes",
-           "date_interval", "dates_compatible"]
+__all__ = ["merge_events", "merge_roles", "event_groups", "merge_group", "finish_events", "publication_days",
+           "lean_nodes", "full_nodes", "date_interval", "dates_compatible"]
 
 _ROLE_RANK = [ParticipantRole.ORGANIZER, ParticipantRole.SPEAKER, ParticipantRole.PERPETRATOR,
               ParticipantRole.TARGET, ParticipantRole.ATTENDEE, ParticipantRole.PARTICIPANT]
