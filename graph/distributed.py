@@ -24,7 +24,7 @@ from pathlib import Path
 from graph.cache import pipeline_fingerprint
 from graph.errors import GraphError
 from graph.records import Article, Extraction, Resolution
-from graph.scale import article_batches, batched, extract_articles
+from graph.scale import batched, extract_in_batches
 from graph.external_sort import ExternalSort
 from graph.serialize import atomic_path, sorted_lines, write_atomic
 
@@ -72,7 +72,7 @@ def dask_map(articles: Iterable[Article], chain: tuple[str, ...], *, jobs: int =
 def extract_partition(index: int, articles: list[Article], chain: tuple[str, ...], nquads: bool = True,
                       compact: bool = False) -> Partition:
     """The Dask task: extract a partition on a worker (pure; needs only the installed package)."""
-    results = [r for batch in article_batches(articles) for r in extract_articles(batch, chain, compact)]
+    results = list(extract_in_batches(articles, chain, compact))
     pairs = tuple(zip(articles, results))
     data = _article_nquads([r for _, r in pairs if isinstance(r, Extraction)]) if nquads else b""
     return Partition(index, pairs, data, pipeline_fingerprint())

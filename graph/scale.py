@@ -26,7 +26,7 @@ from graph.errors import GraphError
 from graph.extract import extract_articles, extract_or_reason
 from graph.records import Article, Extraction
 
-__all__ = ["ENGINES", "map_extractions", "local_map", "extract_or_reason", "extract_batch", "batched",
+__all__ = ["ENGINES", "map_extractions", "local_map", "extract_or_reason", "extract_in_batches", "batched",
            "article_batches"]
 
 ENGINES = ("local", "dask")
@@ -80,14 +80,13 @@ def local_map(articles: Iterable[Article], chain: tuple[str, ...], jobs: int = 1
     """Results in input order, on this process or a pool of ``jobs`` spawned processes, a batch of
     articles at a time (:func:`article_batches`)."""
     if jobs <= 1:
-        for batch in article_batches(articles):
-            yield from extract_articles(batch, chain, compact)
+        yield from extract_in_batches(articles, chain, compact)
         return
     pool = worker_pool(jobs)
     window: deque = deque()
     try:
         for batch in article_batches(articles):
-            window.append((batch, pool.submit(extract_batch, batch, chain, compact)))
+            window.append((batch, pool.submit(extract_articles, batch, chain, compact)))
             if len(window) >= jobs * _WINDOW_PER_JOB:
                 yield from _result(*window.popleft())
         while window:
@@ -103,10 +102,11 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
                                initializer=gc.set_threshold, initargs=gc.get_threshold())
 
 
-def extract_batch(articles: Sequence[Article], chain: tuple[str, ...],
-                  compact: bool = False) -> list[Extraction | str]:
-    """One task of a worker: a few articles, to spread the cost of sending work."""
-    return extract_articles(articles, chain, compact)
+def extract_in_batches(articles: Iterable[Article], chain: tuple[str, ...],
+                       compact: bool = False) -> Iterator[Extraction | str]:
+    """:func:`graph.extract.extract_articles` of each of :func:`article_batches`, in order, on this process."""
+    for batch in article_batches(articles):
+        yield from extract_articles(batch, chain, compact)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
