@@ -300,6 +300,45 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
     assert "| 6 | build | 2 |" in done.stdout and "| 6 | tagger | 1 |" in done.stdout
 
 
+def test_the_benchmark_counts_a_childs_memory_within_its_share_of_time():
+    """The family peak includes a child's memory; reading PSS (a page-table walk) takes at most
+    the sampler's share of the time, but for the walk in hand."""
+    import importlib.util
+    import multiprocessing
+    import time
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    alone = bench._family_kb(bench._pss_kb)
+    fork = multiprocessing.get_context("fork")
+    ready, done = fork.Event(), fork.Event()
+
+    def hold():
+        block = bytearray(200 * 2**20)  # written: resident, not shared with the parent
+        ready.set()
+        done.wait(30)
+        del block
+
+    child = fork.Process(target=hold)
+    child.start()
+    try:
+        assert ready.wait(30)
+        sampler = bench.FamilyMemory(interval=0.01, share=0.01)
+        start = time.perf_counter()
+        sampler.start()
+        time.sleep(1.5)
+        sampler.stop()
+        elapsed = time.perf_counter() - start
+        assert sampler.peak_mb * 1024 > alone + 190 * 1024
+        assert sampler.walks >= 1 and sampler.walk_seconds - sampler.last_walk <= sampler.share * elapsed
+    finally:
+        done.set()
+        child.join(30)
+
+
 def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single):
     results = list(map_extractions(seed_articles[:2], CHAIN, engine="dask", scheduler=dask_client, compact=True))
     expected = [r.compact() for _, r in single[:2]]
