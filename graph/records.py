@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from functools import cached_property
 from operator import attrgetter
+from typing import NamedTuple
 
 __all__ = [
     "Kind", "EventKind", "ParticipantRole",
@@ -102,12 +103,15 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True, order=True, slots=True, init=False)
-class Token:
+class Token(NamedTuple):
     """A token with offsets into ``Article.text``.
 
     ``norm`` is the normalised form (for matching only); ``stem`` is ``norm``
     without proclitics; ``proclitics`` is what was stripped (e.g. ``"وب"``).
+    A named tuple, compared and hashed as its fields are: every word of every
+    article is a token, and :func:`graph.text.analyze_text` makes a sentence's
+    tokens in C from columns of their fields (``tuple.__new__``), where a
+    slotted dataclass took a Python ``__init__`` call each.
     """
 
     start: int
@@ -118,20 +122,7 @@ class Token:
     proclitics: str
     sentence: int
 
-    def __init__(self, start: int, end: int, text: str, norm: str, stem: str, proclitics: str, sentence: int):
-        """Fills the slots through their descriptors: every word of every article is a token, and
-        the frozen dataclass's own ``__init__`` (``object.__setattr__`` a field) costs half as much again."""
-        put = _TOKEN_SLOTS
-        put[0](self, start)
-        put[1](self, end)
-        put[2](self, text)
-        put[3](self, norm)
-        put[4](self, stem)
-        put[5](self, proclitics)
-        put[6](self, sentence)
 
-
-_TOKEN_SLOTS = tuple(getattr(Token, name).__set__ for name in Token.__slots__)
 _SENTENCE = attrgetter("sentence")
 
 
