@@ -31,7 +31,7 @@ from rdflib import namespace as rdflib_namespaces
 from graph import vocab
 from graph.lexicon import read_lexicon
 from graph.records import Article, DateValue, Entity, EventNode, Extraction, Kind, Mention, Resolution, RoleNode
-from graph.serialize import LINE_MIDDLES, nquads_text
+from graph.serialize import LINE_END, LINE_MIDDLES, nquads_text
 
 __all__ = ["build_dataset", "iter_quads", "ArticleStatements", "prefixes", "Quad", "article_iri", "entity_iri", "event_iri", "bind_prefixes"]
 
@@ -187,7 +187,7 @@ class _LineSink:
         self._middle = LINE_MIDDLES
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.lines.append(f"{s}{self._middle[p]}{o}\n")
+        self.lines.append(f"{s}{self._middle[p]}{o}{LINE_END}")
 
 
 def bind_prefixes(g: Graph | Dataset) -> None:

@@ -35,8 +35,9 @@ class TrigWriter:
     """TriG blocks of named graphs given as sorted, distinct statement lines, with ``prefixes``.
 
     >>> writer = TrigWriter({"ex": "http://x.org/"})
-    >>> line = b'<http://x.org/a/b>\\t1\\thttp://x.org/p\\t"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>\\n'
-    >>> writer.graph("<http://x.org/g>", [line])
+    >>> from graph.serialize import statement_text
+    >>> line = statement_text("<http://x.org/a/b>", "<http://x.org/p>", '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+    >>> writer.graph("<http://x.org/g>", [line.encode()])
     b'ex:g {\\n\\tex:a\\\\/b ex:p 1.50 .\\n}\\n'
     """
 
@@ -60,8 +61,8 @@ class TrigWriter:
         out, subject, predicate = [head, b" {\n"], None, None
         objects, predicates = self._objects, self._predicates
         for line in lines:
-            s, _, p, o = line.split(b"\t")
-            o = o[:-1]
+            s, p, o = line.split(b"\x0b")  # the marks of graph.serialize.statement_text
+            p, o = p[2:], o[2:-3]
             if o[0] != 0x22 or o[-1] == 0x3E:  # else a plain or language-tagged literal, written as it is
                 o = objects.get(o) or self._object(o)
                 if o is None:

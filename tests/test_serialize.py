@@ -187,7 +187,8 @@ def _random_statements(seed: int, n: int) -> set[tuple]:
     names = [ox.NamedNode(f"http://example.org/{rng.choice(['a', 'ab', 'a/', 'a#', 'b'])}{i}") for i in range(40)]
     objects = names + [ox.Literal(str(i)) for i in range(10)] + [ox.Literal("س", language="ar"), ox.BlankNode("b1"),
                                                                  ox.Literal("a\tb\nc"), ox.Literal("a"), ox.BlankNode("b12")]
-    return {(rng.choice(names[:15] + [ox.BlankNode("b0"), ox.BlankNode("b01")]), rng.choice([RDF_TYPE, *names[:5]]),
+    predicates = [RDF_TYPE, *names[:5], *(ox.NamedNode(f"http://example.org/p{end}") for end in ("", "-1", "/1", "1", ".x"))]
+    return {(rng.choice(names[:15] + [ox.BlankNode("b0"), ox.BlankNode("b01")]), rng.choice(predicates),
              rng.choice(objects)) for _ in range(n)}
 
 
