@@ -617,12 +617,12 @@ def nquads_text(lines: Iterable[bytes], graph: str) -> bytes:
 def _statements(lines: bytes) -> bytes:
     """Statement lines rewritten as N-Triples: a line ends in `` .`` and holds no other control byte
     than its marks (:func:`statement_text`), so a literal never holds `` .\\n``."""
-    return lines.translate(_MARKS_TO_SPACES, _ENDS)
+    return lines.translate(_MARKS_TO_SPACES, _TERM_ENDS)
 
 
-_END, _TYPE_FIRST, _OTHERS = "\x0b", "\x0e", "\x0f"
+_TERM_END, _TYPE_FIRST, _OTHERS = "\x0b", "\x0e", "\x0f"
 LINE_END = " .\n"
-_ENDS = _END.encode()
+_TERM_ENDS = _TERM_END.encode()
 _MARKS_TO_SPACES = bytes.maketrans(f"{_TYPE_FIRST}{_OTHERS}".encode(), b"  ")
 
 
@@ -631,7 +631,7 @@ class _Middles(dict):
 
     def __missing__(self, predicate: str) -> str:
         iri = predicate[1:-1]
-        middle = self[predicate] = f"{_END}{_TYPE_FIRST if iri == _RDF_TYPE else _OTHERS}<{iri}{_END}> "
+        middle = self[predicate] = f"{_TERM_END}{_TYPE_FIRST if iri == _RDF_TYPE else _OTHERS}<{iri}{_TERM_END}> "
         return middle
 
 
