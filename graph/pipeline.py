@@ -120,7 +120,8 @@ def _resolution_tasks(extractions, denotes, gazetteer, groups) -> tuple[dict[str
     estimated work (microseconds at 10,000 articles)."""
     published = publication_days(extractions)
     by_id = mentions_by_entity(denotes)
-    halves = [sorted(by_id)[i::2] for i in range(2)]  # entities are named one by one: two tasks to share
+    ids = sorted(by_id)
+    halves = [ids[i::2] for i in range(2)]  # entities are named one by one: two tasks to share
     tasks = {"roles": partial(merge_roles, extractions, denotes),
              **{f"entities {i}": partial(name_entities, by_id, gazetteer, ids) for i, ids in enumerate(halves)},
              **{name: partial(merge_group, events, denotes, published) for name, events in groups.items()}}
