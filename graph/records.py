@@ -123,7 +123,7 @@ class Token(NamedTuple):
     sentence: int
 
 
-_SENTENCE = attrgetter("sentence")
+_SENTENCE, _NORM = attrgetter("sentence"), attrgetter("norm")
 
 
 @dataclass(frozen=True, order=True)
@@ -144,9 +144,20 @@ class Document:
 
     def sentence_tokens(self, index: int) -> tuple[Token, ...]:
         """Tokens of sentence ``index`` (tokens are in sentence order)."""
+        return self.tokens[self._sentence_span(index)]
+
+    def sentence_norms(self, index: int) -> tuple[str, ...]:
+        """:attr:`norms` of sentence ``index``."""
+        return self.norms[self._sentence_span(index)]
+
+    @cached_property
+    def norms(self) -> tuple[str, ...]:
+        """Each token's normalised form, gathered once: most recognisers scan them all."""
+        return tuple(map(_NORM, self.tokens))
+
+    def _sentence_span(self, index: int) -> slice:
         lo = bisect_left(self._token_sentences, index)
-        hi = bisect_right(self._token_sentences, index, lo)
-        return self.tokens[lo:hi]
+        return slice(lo, bisect_right(self._token_sentences, index, lo))
 
     @cached_property
     def _token_sentences(self) -> tuple[int, ...]:

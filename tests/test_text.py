@@ -60,6 +60,15 @@ def test_document_tokens_are_the_tokens_of_the_whole_text(text):
     assert [(t.start, t.end, t.text) for t in document.tokens] == list(tokenize(text))
 
 
+@given(st.text() | arabic)
+def test_document_norms_are_its_tokens_norms_sentence_by_sentence(text):
+    """Recognisers read the norms gathered once on the document, not their own copies."""
+    document = analyze_text(make_article(text))
+    assert document.norms == tuple(t.norm for t in document.tokens)
+    for sentence in document.sentences:
+        assert document.sentence_norms(sentence.index) == tuple(t.norm for t in document.sentence_tokens(sentence.index))
+
+
 words = st.lists(st.sampled_from(["قال", "وزير", "في", "عمان", "،", ",", "اجتماع", "داعش", "."]), max_size=1500)
 
 

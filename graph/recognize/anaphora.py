@@ -12,7 +12,7 @@ from functools import lru_cache
 from graph.gazetteer import load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention
-from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions
+from graph.text import WordMemo, clitic_variants, normalize_text, positions
 
 __all__ = ["resolve_anaphora"]
 
@@ -22,7 +22,7 @@ def resolve_anaphora(document: Document, mentions: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in mentions]
     found = []
     tokens = document.tokens
-    for index in positions(_HEADS.__getitem__, norms_of(tokens)):
+    for index in positions(_HEADS.__getitem__, document.norms):
         match, token = _match(tokens, index), tokens[index]
         if match is None or any(s < match[0] and token.start < e for s, e in taken):
             continue

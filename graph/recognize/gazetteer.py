@@ -11,7 +11,7 @@ from __future__ import annotations
 from graph.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from graph.lexicon import read_lexicon
 from graph.records import Document, Kind, Mention, Token
-from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, positions, stem_offset
 
 __all__ = ["GazetteerRecognizer"]
 
@@ -35,7 +35,7 @@ class GazetteerRecognizer:
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
             after = 0
-            for position in positions(self._openings.__getitem__, norms_of(tokens)):
+            for position in positions(self._openings.__getitem__, document.sentence_norms(index)):
                 if position < after:
                     continue
                 found = self._match_at(tokens, position, self._openings[tokens[position].norm])

@@ -295,8 +295,8 @@ class Tagger:
         (``columns``: each token's gazetteer, then lexicon tag, the feature bag's order)."""
         half = table.shape[2]
         inputs = np.empty((2, len(slots), half), dtype=np.float32)
-        np.take(table[0], slots[packing.forward], axis=0, out=inputs[0])
-        np.take(table[1], slots[packing.backward], axis=0, out=inputs[1])
+        np.take(table[0], slots[packing.forward], axis=0, out=inputs[0], mode="clip")  # unbuffered (slots are valid)
+        np.take(table[1], slots[packing.backward], axis=0, out=inputs[1], mode="clip")
         rows_of = (inverse(packing.forward), inverse(packing.backward))
         for column in columns:
             tagged = np.fromiter(map(self._phrase.get, column, repeat(0)), np.int64, len(column))

@@ -21,7 +21,7 @@ from graph.gazetteer import load_gazetteer
 from graph.lexicon import lexicon_map, lexicon_words, read_lexicon
 from graph.recognize.crf_features import inside_names, zipf
 from graph.records import Document, Kind, Mention, Token
-from graph.text import WordMemo, clitic_variants, normalize_text, norms_of, positions, stem_offset
+from graph.text import WordMemo, clitic_variants, normalize_text, positions, stem_offset
 
 __all__ = ["PatternRecognizer", "is_name_like", "written_zipf"]
 
@@ -43,7 +43,7 @@ class PatternRecognizer:
         mentions = []
         for index in range(len(document.sentences)):
             tokens = document.sentence_tokens(index)
-            words = list(map(_WORDS.__getitem__, norms_of(tokens)))
+            words = list(map(_WORDS.__getitem__, document.sentence_norms(index)))
             mentions += [_mention(document, tokens, s, e, Kind.PERSON, 0.85) for s, e in _persons(tokens, words)]
             for start, end, kind, qualifier in _institutions(tokens, words):
                 mentions.append(_mention(document, tokens, start, end, kind, 0.75, qualifier))

@@ -9,7 +9,7 @@ from graph.lexicon import lexicon_words
 from graph.recognize.crf_features import inside_names
 from graph.recognize.patterns import written_zipf
 from graph.records import Document, Kind, Mention
-from graph.text import clitic_variants, normalize_text, norms_of, stem_offset
+from graph.text import clitic_variants, normalize_text, stem_offset
 
 __all__ = ["find_surnames"]
 
@@ -30,7 +30,7 @@ def find_surnames(document: Document, mentions: list[Mention]) -> list[Mention]:
     stop = lexicon_words("stopwords")
     endings = _endings(by_surname)
     found = []
-    for token in compress(document.tokens, map(str.endswith, norms_of(document.tokens), repeat(endings))):
+    for token in compress(document.tokens, map(str.endswith, document.norms, repeat(endings))):
         variants = clitic_variants(token.norm)
         if by_surname.keys().isdisjoint(variants) or _inside(taken, token.start, token.end):
             continue
