@@ -9,7 +9,10 @@ product the same bits whatever rows are multiplied with it
 (``graph.recognize.row_products``): elsewhere an article's tags would depend
 on which articles share its batch, and one process, two processes and an
 incremental build would differ. This script measures the gain (CPU seconds
-to tag the same articles one at a time and in groups) and checks that
+to tag the same articles one at a time and in groups, in each of the tagger's
+arithmetics: ``articles``, the plain products; ``stripes``, laid out for
+kernels that round a row by its stripe of twelve; ``rows``, every row alike,
+exact only where the machine's kernels say so) and checks that
 property for the recurrence's shape (``row_invariance``). It also times
 tagging's parts that run once a step (``tagging_parts``), maps which
 positions of a product share a rounding (``row_classes``) and times the
@@ -43,9 +46,11 @@ def main() -> int:
     parser.add_argument("--work", default="/tmp/ankg-bench", help="folder of the synthetic corpus (written if missing)")
     parser.add_argument("--groups", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--arithmetic", nargs="+", default=["articles", "stripes", "rows"],
+                        choices=["articles", "stripes", "rows"], help="the tagger's arithmetics to time")
     args = parser.parse_args()
     corpus = synthetic_corpus(Path(args.work), args.articles)
-    for result in tagging_by_group(corpus, args.articles, args.warm, args.groups, args.rounds):
+    for result in tagging_by_group(corpus, args.articles, args.warm, args.groups, args.rounds, args.arithmetic):
         print(json.dumps(result), flush=True)
     print(json.dumps(tagging_parts(corpus, args.articles, args.warm)), flush=True)
     print(json.dumps(row_invariance()), flush=True)
@@ -54,22 +59,29 @@ def main() -> int:
     return 0
 
 
-def tagging_by_group(corpus: Path, count: int, warm: int, groups: list[int], rounds: int):
-    """CPU seconds to tag the articles after the first ``warm``, ``group`` articles a call."""
+def tagging_by_group(corpus: Path, count: int, warm: int, groups: list[int], rounds: int,
+                     arithmetics=("articles", "stripes", "rows")):
+    """CPU seconds to tag the articles after the first ``warm``, ``group`` articles a call, in each
+    arithmetic (``machine``: the one the tagger picked here, the only one the build uses)."""
     from graph.recognize.neural import NeuralRecognizer
 
     texts = _sentences(corpus, count)
     recognizer = NeuralRecognizer(consistent=False)
+    machine = recognizer.tagger.arithmetic
     for sentences in texts[:warm]:
         recognizer.tag_many(sentences)
     measured = texts[warm:]
     for _ in range(rounds):
-        for group in groups:
-            start = time.process_time()
-            for i in range(0, len(measured), group):
-                recognizer.tag_many([s for sentences in measured[i:i + group] for s in sentences])
-            yield {"articles": len(measured), "articles_a_call": group,
-                   "cpu_seconds": round(time.process_time() - start, 2), "blas": blas_kernels()}
+        for arithmetic in arithmetics:
+            recognizer.tagger.arithmetic = arithmetic
+            for group in groups:
+                start = time.process_time()
+                for i in range(0, len(measured), group):
+                    recognizer.tag_many([s for sentences in measured[i:i + group] for s in sentences])
+                yield {"articles": len(measured), "articles_a_call": group, "arithmetic": arithmetic,
+                       "machine": machine, "cpu_seconds": round(time.process_time() - start, 2),
+                       "blas": blas_kernels()}
+    recognizer.tagger.arithmetic = machine
 
 
 def tagging_parts(corpus: Path, count: int, warm: int) -> dict:

@@ -9,7 +9,7 @@ import pytest
 
 from graph.recognize.neural import NEURAL_MODEL_PATH, NeuralRecognizer, load_network
 from graph.recognize.neural_inference import Tagger, _one_thread
-from graph.recognize.packing import Packing, posteriors as packed_posteriors, viterbi as packed_viterbi
+from graph.recognize.packing import Packing, Stripes, posteriors as packed_posteriors, viterbi as packed_viterbi
 from graph.recognize.projection_cache import ProjectionCache
 from graph.text import analyze_text
 from graph.train_ner import CORPORA_DIR
@@ -114,6 +114,50 @@ def test_packing_reads_sentences_forward_and_reversed():
     assert packing.forward.tolist() == [0, 4, 3, 1, 5, 2]
     assert packing.backward.tolist() == [2, 5, 3, 1, 4, 0]
     assert (packing.backward[packing.mirror] == packing.forward).all()
+
+
+def test_stripes_keep_each_sentence_in_one_slot_of_its_kind():
+    lengths = [7, 1, 30, 4, 4, 9, 2, 13, 8, 8, 21, 5, 6, 11, 3, 12]
+    packing = Packing.of(lengths)
+    stripes = Stripes.of(packing, period=12, width=6)
+    assert (stripes.active % 12 == 0).all() and (stripes.offsets % 12 == 0).all()
+    assert (np.diff(stripes.active) <= 0).all() and len(set(stripes.rows.tolist())) == len(stripes.rows)
+    step = np.repeat(np.arange(len(packing.active)), packing.active)
+    slot = stripes.rows - stripes.offsets[step]
+    sentence = np.arange(len(step)) - packing.offsets[step]
+    assert (slot < stripes.active[step]).all()
+    for j in range(len(lengths)):  # one slot through its steps, in a stripe of its length's parity
+        assert len(set(slot[sentence == j].tolist())) == 1
+        assert slot[sentence == j][0] % 12 // 6 == packing.lengths[j] % 2
+    assert (stripes.forward[stripes.rows] == packing.forward).all()
+    assert (stripes.backward[stripes.rows] == packing.backward).all()
+    forward, backward = stripes.token_rows()
+    assert (stripes.forward[forward] == np.arange(sum(lengths))).all()
+    assert (stripes.backward[backward] == np.arange(sum(lengths))).all()
+
+
+def test_in_stripes_a_sentence_is_tagged_as_alone_and_as_articles_are_tagged(both):
+    """Where the kernels round rows alike within stripes of a product, sentences tagged together
+    come out bit for bit as each article's alone, with the tags of the article-by-article arithmetic."""
+    from graph.recognize.neural_inference import _STRIPE
+    from graph.recognize.row_products import stripes_alike
+
+    tagger = Tagger(both[0].tagger.network, both[0].tagger.encoder)
+    hidden, tags = tagger.network.w_hh.shape[1], tagger.network.trans.shape[0]
+    with _one_thread():
+        alike = stripes_alike(((2, hidden, 4 * hidden, "float32", _STRIPE), (0, hidden, tags, "float32", 12),
+                               (2, tags, tags, "float64", 12), (0, tags, tags, "float64", 12)))
+    if not alike:
+        pytest.skip("this machine's BLAS kernels round rows unlike within stripes")
+    sentences = _seed_sentences()
+    tagger.arithmetic = "stripes"
+    together = tagger.tag(sentences)
+    alone = [row for i in range(0, len(sentences), 7) for row in tagger.tag(sentences[i:i + 7])]
+    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(together, alone))
+    tagger.arithmetic = "articles"
+    reference = tagger.tag(sentences)
+    assert [t[0].tolist() for t in together] == [t[0].tolist() for t in reference]
+    assert all(np.allclose(a[1], b[1], rtol=0, atol=1e-5) for a, b in zip(together, reference))
 
 
 def test_tagging_runs_blas_on_one_thread():

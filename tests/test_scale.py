@@ -152,18 +152,18 @@ print(json.dumps(sorted(ran)))
 
 
 def test_fingerprint_tells_how_the_tagger_multiplies(monkeypatch):
-    """Extractions tagged in batches and article by article may differ in a marginal's last
-    digit: a cache or a cluster worker of the other kind is not mixed in."""
+    """Extractions tagged in batches, in striped batches and article by article may differ in a
+    marginal's last digit: a cache or a cluster worker of another kind is not mixed in."""
     import graph.recognize.neural as neural
 
     kinds = {}
-    for arithmetic in ("batches", "articles"):
+    for arithmetic in ("batches", "stripes", "articles"):
         monkeypatch.setattr(neural, "tagger_arithmetic", lambda arithmetic=arithmetic: arithmetic)
         pipeline_fingerprint.cache_clear()
         kinds[arithmetic] = pipeline_fingerprint()
     monkeypatch.undo()
     pipeline_fingerprint.cache_clear()
-    assert kinds["batches"] != kinds["articles"]
+    assert len(set(kinds.values())) == 3
     assert pipeline_fingerprint() in kinds.values()
     assert neural.tagger_arithmetic(ROOT / "no-such-model.pt") == "no model"
 
@@ -367,10 +367,12 @@ def test_the_batching_benchmark_times_each_group_and_checks_rows(tmp_path):
     from tests.conftest import ROOT
 
     done = subprocess.run([sys.executable, "bench/bench_batching.py", "--articles", "6", "--warm", "2", "--groups", "1",
-                           "3", "--rounds", "1", "--work", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
-                          check=True)
+                           "3", "--rounds", "1", "--arithmetic", "stripes", "articles", "--work", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
     *timings, parts, rows, classes, blocked = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [(r["articles"], r["articles_a_call"]) for r in timings] == [(4, 1), (4, 3)]
+    assert [(r["arithmetic"], r["articles"], r["articles_a_call"]) for r in timings] == [
+        ("stripes", 4, 1), ("stripes", 4, 3), ("articles", 4, 1), ("articles", 4, 3)]
+    assert {r["machine"] for r in timings} <= {"rows", "stripes", "articles"}
     assert all(r["cpu_seconds"] > 0 and r["blas"] for r in timings)
     assert parts["articles"] == 4 and parts["multiply_adds"] == parts["tokens"] * 2 * 128 * 512
     assert 0 < parts["recurrent_products_s"] + parts["cell_steps_s"] + parts["viterbi_and_marginals_s"] < parts["tagging_s"]

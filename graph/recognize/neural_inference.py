@@ -33,15 +33,16 @@ from typing import Mapping
 
 import numpy as np
 
-from graph.recognize.packing import Packing, inverse, posteriors, viterbi
+from graph.recognize.packing import Packing, Stripes, inverse, posteriors, viterbi
 from graph.recognize.projection_cache import ProjectionCache
-from graph.recognize.row_products import product, rows_independent
+from graph.recognize.row_products import PERIOD, product, rows_independent, stripes_alike
 
-__all__ = ["Network", "Tagger", "run_lstm", "emissions", "decode", "rows_alike"]
+__all__ = ["Network", "Tagger", "run_lstm", "emissions", "decode", "arithmetic"]
 
 _GATES = 4
 _VECTOR_ROWS = 2
 _ROW_BLOCK = 4
+_STRIPE = 6  # OpenBLAS's Haswell kernels: each half of their twelve-row blocks (graph.recognize.row_products)
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,7 +138,7 @@ class Network:
         return self.project(vectors, bias=False)
 
 
-def run_lstm(network: Network, inputs: np.ndarray, packing: Packing, rows: bool = False) -> np.ndarray:
+def run_lstm(network: Network, inputs: np.ndarray, packing: Packing | Stripes, rows: bool = False) -> np.ndarray:
     """Hidden states ``[2, rows, hidden]`` (forward, backward) of the packed gate inputs ``[2, rows, 4 * hidden]``
     (``rows``: every product a matrix product, see :mod:`graph.recognize.row_products`)."""
     hidden = network.w_hh.shape[1]
@@ -190,19 +191,27 @@ def _cell_step(g: np.ndarray, c: np.ndarray, scratch: np.ndarray, h: np.ndarray,
     np.multiply(g[..., 2 * hidden:3 * hidden], scratch, out=h)
 
 
-def emissions(network: Network, states: np.ndarray, packing: Packing, rows: bool = False) -> np.ndarray:
-    """Tag scores ``[rows, tags]`` (float64) in the forward packed order."""
-    back = product(states[1], network.w_out[1], rows=rows)[packing.mirror]
-    return (product(states[0], network.w_out[0], rows=rows) + back + network.b_out).astype(np.float64)
+def emissions(network: Network, states: np.ndarray, packing: Packing, rows: bool = False,
+              placed: np.ndarray | None = None) -> np.ndarray:
+    """Tag scores ``[rows, tags]`` (float64) in the forward packed order; ``placed``: each packed
+    row's row in ``states`` (laid out in :class:`graph.recognize.packing.Stripes`)."""
+    forward = product(states[0], network.w_out[0], rows=rows)
+    back = product(states[1], network.w_out[1], rows=rows)
+    if placed is None:
+        back = back[packing.mirror]
+    else:
+        forward, back = forward[placed], back[placed[packing.mirror]]
+    return (forward + back + network.b_out).astype(np.float64)
 
 
-def decode(network: Network, scores: np.ndarray, packing: Packing,
-           marginals: bool = True, rows: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
-    """Best tag per packed row, and its marginal probability (or None)."""
+def decode(network: Network, scores: np.ndarray, packing: Packing, marginals: bool = True, rows: bool = False,
+           multiple: int = 1) -> tuple[np.ndarray, np.ndarray | None]:
+    """Best tag per packed row, and its marginal probability (or None); ``rows`` and ``multiple``
+    as :func:`graph.recognize.packing.posteriors` takes them."""
     best = viterbi(scores, packing, network.trans, network.start, network.end)
     if not marginals:
         return best, None
-    probs = posteriors(scores, packing, network.trans, network.start, network.end, rows=rows)
+    probs = posteriors(scores, packing, network.trans, network.start, network.end, rows=rows, multiple=multiple)
     return best, probs[np.arange(len(best)), best]
 
 
@@ -241,15 +250,18 @@ class Tagger:
     ``encoder`` is the model's :class:`graph.recognize.neural.Encoder`
     (vocabularies); ``capacity`` bounds the cached token projections
     (``2 * 4 * hidden`` floats a token: 4 KB for the shipped model).
-    ``batchable`` says whether a sentence's tags and marginals come out bit for
-    bit the same whatever sentences it is tagged with (checked once per process
-    on the loaded BLAS kernels: :mod:`graph.recognize.row_products`); where they
-    do, every product is a matrix product.
+    ``arithmetic`` says how a sentence's tags and marginals come out bit for bit
+    the same whatever sentences it is tagged with (checked once per process on
+    the loaded BLAS kernels, :func:`arithmetic`): ``"rows"``, every product a
+    matrix product; ``"stripes"``, the recurrence laid out in stripes
+    (:class:`graph.recognize.packing.Stripes`) and every product of a multiple
+    of :data:`graph.recognize.row_products.PERIOD` rows; ``"articles"``, not at
+    all, so that each article is tagged alone (``batchable`` false).
     """
 
     def __init__(self, network: Network, encoder, capacity: int = 32768):
         self.network, self.encoder = network, encoder
-        self.batchable = rows_alike(network)
+        self.arithmetic = arithmetic(network)
         self.cache = ProjectionCache(capacity, network.w_in.shape[1], parts=2)
         phrase_ids = [i for i, f in enumerate(encoder.feats) if i and "=" not in f]
         self._phrase = {encoder.feats[i]: row for row, i in enumerate(phrase_ids, start=1)}
@@ -269,15 +281,22 @@ class Tagger:
             for a, b in zip(bounds, bounds[1:]):
                 for column, tags in zip(columns, phrase_tags(variants[a:b])):
                     column += tags
-            inputs = self._inputs(self.cache.table, slots, columns, packing)
-            rows = self.batchable
-            states = run_lstm(self.network, inputs, packing, rows)
-            scores = emissions(self.network, states, packing, rows)
-            best, probs = decode(self.network, scores, packing, marginals, rows)
+            striped = self.arithmetic == "stripes"
+            rows = self.arithmetic == "rows"
+            layout = Stripes.of(packing, PERIOD, _STRIPE) if striped else packing
+            inputs = self._inputs(self.cache.table, slots, columns, layout)
+            states = run_lstm(self.network, inputs, layout, rows or striped)
+            scores = emissions(self.network, states, packing, rows, placed=layout.rows if striped else None)
+            best, probs = decode(self.network, scores, packing, marginals, rows, PERIOD if striped else 1)
         order = inverse(packing.forward)
         best, probs = best[order], (probs[order] if marginals else None)
         forms = [v[0] for v in variants]
         return [(best[a:b], probs[a:b] if marginals else None, tuple(forms[a:b])) for a, b in zip(bounds, bounds[1:])]
+
+    @property
+    def batchable(self) -> bool:
+        """Whether several articles' sentences may be tagged as one batch."""
+        return self.arithmetic != "articles"
 
     def _project(self, tokens: list[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
         """Projection rows of new tokens, and their clitic variants (kept with the rows)."""
@@ -290,14 +309,14 @@ class Tagger:
         return self.network.project(vectors), [word_variants(t) for t in tokens]
 
     def _inputs(self, table: np.ndarray, slots: np.ndarray, columns: tuple[list[str], list[str]],
-                packing: Packing) -> np.ndarray:
-        """Packed gate inputs ``[2, tokens, width / 2]``: token rows plus phrase-tag rows
+                layout: Packing | Stripes) -> np.ndarray:
+        """Packed gate inputs ``[2, rows, width / 2]``: token rows plus phrase-tag rows
         (``columns``: each token's gazetteer, then lexicon tag, the feature bag's order)."""
         half = table.shape[2]
-        inputs = np.empty((2, len(slots), half), dtype=np.float32)
-        np.take(table[0], slots[packing.forward], axis=0, out=inputs[0], mode="clip")  # unbuffered (slots are valid)
-        np.take(table[1], slots[packing.backward], axis=0, out=inputs[1], mode="clip")
-        rows_of = (inverse(packing.forward), inverse(packing.backward))
+        inputs = np.empty((2, len(layout.forward), half), dtype=np.float32)
+        np.take(table[0], slots[layout.forward], axis=0, out=inputs[0], mode="clip")  # unbuffered (slots are valid)
+        np.take(table[1], slots[layout.backward], axis=0, out=inputs[1], mode="clip")
+        rows_of = layout.token_rows()
         for column in columns:
             tagged = np.fromiter(map(self._phrase.get, column, repeat(0)), np.int64, len(column))
             at = np.flatnonzero(tagged)
@@ -309,13 +328,20 @@ class Tagger:
         return inputs
 
 
-def rows_alike(network: Network) -> bool:
-    """Whether every product :meth:`Tagger.tag` runs gives a row bit for bit the same result
-    whatever rows share it (checked once per process and product shape)."""
+def arithmetic(network: Network) -> str:
+    """How :meth:`Tagger.tag` gives a row bit for bit the same result whatever rows share its
+    products (checked once per process and product shape): ``"rows"`` where every row of a
+    matrix product does, ``"stripes"`` where every row of a stripe of a product of a multiple
+    of :data:`graph.recognize.row_products.PERIOD` rows does, else ``"articles"``."""
     hidden, tags = network.w_hh.shape[1], network.trans.shape[0]
+    shapes = ((2, hidden, _GATES * hidden, "float32"), (0, hidden, tags, "float32"),
+              (2, tags, tags, "float64"), (0, tags, tags, "float64"))
     with _one_thread():
-        return rows_independent(((2, hidden, _GATES * hidden, "float32"), (0, hidden, tags, "float32"),
-                                 (2, tags, tags, "float64"), (0, tags, tags, "float64")))
+        if rows_independent(shapes):
+            return "rows"
+        if stripes_alike(tuple((*shape, _STRIPE if i == 0 else PERIOD) for i, shape in enumerate(shapes))):
+            return "stripes"
+    return "articles"
 
 
 @lru_cache(maxsize=1)

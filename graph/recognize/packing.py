@@ -18,7 +18,7 @@ import numpy as np
 
 from graph.recognize.row_products import product
 
-__all__ = ["Packing", "viterbi", "posteriors", "inverse"]
+__all__ = ["Packing", "Stripes", "viterbi", "posteriors", "inverse"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +54,58 @@ class Packing:
         forward, backward = first[row] + step, first[row] + sizes[row] - 1 - step
         return cls(sizes, active, offsets, forward, backward, inverse(backward)[forward])
 
+    def token_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's row going forward and going backward."""
+        return inverse(self.forward), inverse(self.backward)
+
+
+@dataclass(frozen=True, eq=False)
+class Stripes:
+    """A packing's rows laid out for kernels that round a row by its stripe of a product
+    (:func:`graph.recognize.row_products.stripes_alike`).
+
+    A sentence keeps one slot through its steps, in the stripes of one kind
+    (its length's parity with two kinds), and every step is a multiple of
+    ``period`` rows: the slots of sentences that ended, or that no sentence
+    of the batch took, are idle rows (reading token 0), computed and never
+    read. A sentence's rows so come out the same whatever sentences share
+    its batch. Step ``t`` holds rows ``offsets[t]:offsets[t] + active[t]``,
+    as in :class:`Packing`.
+
+    >>> s = Stripes.of(Packing.of([2, 3]), period=4, width=2)
+    >>> s.active.tolist(), s.rows.tolist(), s.forward.tolist()
+    ([4, 4, 4], [2, 0, 6, 4, 10], [0, 0, 2, 0, 1, 0, 3, 0, 0, 0, 4, 0])
+    """
+
+    offsets: np.ndarray   # per step, first row
+    active: np.ndarray    # per step, rows (a multiple of the period)
+    rows: np.ndarray      # per packed row, its row here
+    forward: np.ndarray   # per row, token read going forward (idle rows: 0)
+    backward: np.ndarray  # per row, token read going backward
+    tokens: tuple[np.ndarray, np.ndarray]  # per token, its row going forward and going backward
+
+    @classmethod
+    def of(cls, packing: Packing, period: int, width: int) -> "Stripes":
+        kinds = period // width
+        kind = packing.lengths % kinds
+        rank = np.empty(len(kind), dtype=np.int64)
+        for k in range(kinds):
+            at = np.flatnonzero(kind == k)
+            rank[at] = np.arange(len(at))
+        slot = rank // width * period + kind * width + rank % width
+        active = (np.maximum.accumulate(slot)[packing.active - 1] // period + 1) * period
+        offsets = np.concatenate([[0], np.cumsum(active)[:-1]])
+        step = np.repeat(np.arange(len(active)), packing.active)
+        rows = offsets[step] + slot[np.arange(len(step)) - packing.offsets[step]]
+        forward, backward = np.zeros(int(active.sum()), dtype=np.int64), np.zeros(int(active.sum()), dtype=np.int64)
+        forward[rows], backward[rows] = packing.forward, packing.backward
+        tokens = tuple(rows[order] for order in packing.token_rows())
+        return cls(offsets, active, rows, forward, backward, tokens)
+
+    def token_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's row going forward and going backward."""
+        return self.tokens
+
 
 def viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
     """:func:`graph.recognize.neural_model.viterbi` over the packed rows (same sums, same ties)."""
@@ -81,7 +133,7 @@ def viterbi(scores, packing: Packing, trans, start, end) -> np.ndarray:
     return path
 
 
-def posteriors(scores, packing: Packing, trans, start, end, rows: bool = False) -> np.ndarray:
+def posteriors(scores, packing: Packing, trans, start, end, rows: bool = False, multiple: int = 1) -> np.ndarray:
     """Marginal probability of each tag at each packed row (forward-backward, rescaled each step).
 
     The backward pass runs on each sentence reversed, as the backward LSTM
@@ -89,7 +141,7 @@ def posteriors(scores, packing: Packing, trans, start, end, rows: bool = False) 
     recursion ``x_t = (x_{t-1} @ M) * w_t`` (``M`` the transitions,
     transposed going backward). Backward, ``x`` includes the token's own
     emission; ``beta`` is the product before it. ``rows``: every product a matrix
-    product (:func:`graph.recognize.row_products.product`).
+    product; ``multiple``: of so many rows (:func:`graph.recognize.row_products.product`).
     """
     offsets, active = packing.offsets.tolist(), packing.active.tolist()
     batch = active[0]
@@ -103,13 +155,13 @@ def posteriors(scores, packing: Packing, trans, start, end, rows: bool = False) 
     x[:, :batch] /= np.add.reduce(x[:, :batch], axis=2, keepdims=True)
     for p, a, k in zip(offsets, offsets[1:], active[1:]):
         step = x[:, a:a + k]
-        product(x[:, p:p + k], matrices, out=step, rows=rows)
+        product(x[:, p:p + k], matrices, out=step, rows=rows, multiple=multiple)
         step *= weights[:, a:a + k]
         step /= np.add.reduce(step, axis=2, keepdims=True)
     beta = np.empty_like(scores)
     beta[:batch] = first[1]
     previous = np.arange(batch, len(scores)) - np.repeat(packing.active[:-1], packing.active[1:])
-    beta[batch:] = product(x[1, previous], matrices[1], rows=rows)
+    beta[batch:] = product(x[1, previous], matrices[1], rows=rows, multiple=multiple)
     probs = x[0] * beta[packing.mirror]
     return probs / np.add.reduce(probs, axis=1, keepdims=True)
 
