@@ -334,12 +334,12 @@ def arithmetic(network: Network) -> str:
     matrix product does, ``"stripes"`` where every row of a stripe of a product of a multiple
     of :data:`graph.recognize.row_products.PERIOD` rows does, else ``"articles"``."""
     hidden, tags = network.w_hh.shape[1], network.trans.shape[0]
-    shapes = ((2, hidden, _GATES * hidden, "float32"), (0, hidden, tags, "float32"),
-              (2, tags, tags, "float64"), (0, tags, tags, "float64"))
+    recurrence = (2, hidden, _GATES * hidden, "float32")
+    others = ((0, hidden, tags, "float32"), (2, tags, tags, "float64"), (0, tags, tags, "float64"))
     with _one_thread():
-        if rows_independent(shapes):
+        if rows_independent((recurrence, *others)):
             return "rows"
-        if stripes_alike(tuple((*shape, _STRIPE if i == 0 else PERIOD) for i, shape in enumerate(shapes))):
+        if stripes_alike(((*recurrence, _STRIPE), *((*shape, PERIOD) for shape in others))):
             return "stripes"
     return "articles"
 

@@ -37,7 +37,7 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None, *, rows
             multiple: int = 1) -> np.ndarray:
     """``a @ b`` (``a`` of rows × inner, or stacked); with ``rows``, a lone row is multiplied as
     one of two, so that it is summed as the rows of any larger product are; with ``multiple``,
-    ``a`` is padded with zero rows to a multiple of that many (:func:`stripes_alike`).
+    ``a`` is padded to a multiple of that many rows with copies of its first (:func:`stripes_alike`).
 
     >>> a, b = np.arange(6.0).reshape(1, 2, 3), np.ones((3, 2))
     >>> product(a[0], b, rows=True).tolist(), product(a, b, rows=True).shape
@@ -46,17 +46,10 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None, *, rows
     [[[3.0, 3.0], [12.0, 12.0]]]
     """
     count = a.shape[-2]
-    if multiple > 1 and count % multiple:
-        padded = np.zeros((*a.shape[:-2], count + multiple - count % multiple, a.shape[-1]), dtype=a.dtype)
-        padded[..., :count, :] = a
-        result = np.matmul(padded, b)[..., :count, :]
-        if out is None:
-            return result
-        out[...] = result
-        return out
-    if not rows or count != 1:
+    extra = -count % multiple or int(rows and count == 1)
+    if not extra:
         return np.matmul(a, b, out=out)
-    result = np.matmul(np.concatenate([a, a], axis=-2), b)[..., :1, :]
+    result = np.matmul(np.concatenate([a, np.repeat(a[..., :1, :], extra, axis=-2)], axis=-2), b)[..., :count, :]
     if out is None:
         return result
     out[...] = result
