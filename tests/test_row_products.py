@@ -23,14 +23,11 @@ def test_the_probe_verdict_holds_on_other_rows_and_sizes():
     """Whatever kernels this machine loads: where the probe finds rows independent, fresh rows
     placed anywhere in products of other sizes come out as they do alone; the verdict is stable."""
     with _one_thread():
-        verdict = rows_independent(SHAPES)
-        assert rows_independent(SHAPES, seed=7) == verdict
-        if not verdict:
+        if not _stable_verdict(rows_independent, SHAPES):
             return
         rng = np.random.default_rng(11)
         for stack, inner, columns, dtype in SHAPES:
-            lead = (stack,) if stack else ()
-            weights = rng.standard_normal((*lead, inner, columns)).astype(dtype)
+            lead, weights = _weights(rng, stack, inner, columns, dtype)
             for count in (6, 40, 333, max(PROBE_ROWS) + 29):
                 batch = rng.standard_normal((*lead, count, inner)).astype(dtype)
                 whole = product(batch, weights, rows=True)
@@ -48,14 +45,11 @@ def test_a_row_in_its_stripe_comes_out_alike_where_the_probe_says_so():
     the first stripe of its kind; the verdict is stable. OpenBLAS's Haswell kernels (also run on AMD
     Zen) round the two halves of each twelve rows differently, so halves of twelve are stripes."""
     with _one_thread():
-        verdict = stripes_alike(STRIPED)
-        assert stripes_alike(STRIPED, seed=7) == verdict
-        if not verdict:
+        if not _stable_verdict(stripes_alike, STRIPED):
             return
         rng = np.random.default_rng(12)
         for stack, inner, columns, dtype, width in STRIPED:
-            lead = (stack,) if stack else ()
-            weights = rng.standard_normal((*lead, inner, columns)).astype(dtype)
+            lead, weights = _weights(rng, stack, inner, columns, dtype)
             for count in (4 * PERIOD, 29 * PERIOD, 100 * PERIOD):
                 batch = rng.standard_normal((*lead, count, inner)).astype(dtype)
                 whole = np.matmul(batch, weights)
@@ -73,3 +67,16 @@ def test_padded_products_are_the_products_of_the_rows_given():
     assert product(a, b, out=out, multiple=PERIOD) is out
     assert out.shape == (2, 13, 9) and np.allclose(out, a @ b, rtol=1e-12, atol=1e-12)
     assert product(a[:, :12], b, multiple=PERIOD).shape == (2, 12, 9)
+
+
+def _stable_verdict(probe, shapes) -> bool:
+    """The probe's verdict on ``shapes``, checked to be the same with other random rows."""
+    verdict = probe(shapes)
+    assert probe(shapes, seed=7) == verdict
+    return verdict
+
+
+def _weights(rng, stack: int, inner: int, columns: int, dtype: str) -> tuple[tuple[int, ...], np.ndarray]:
+    """The leading (stack) shape and random weights of a probed product shape."""
+    lead = (stack,) if stack else ()
+    return lead, rng.standard_normal((*lead, inner, columns)).astype(dtype)
