@@ -290,8 +290,9 @@ def load_weights(path: str):
 def tagger_arithmetic(model_path: str | Path | None = None) -> str:
     """How the model's tagger multiplies on this machine: ``"batches"`` (several articles' sentences
     at once, every row alike: :attr:`graph.recognize.neural_inference.Tagger.arithmetic`),
-    ``"stripes"`` (several at once, laid out in stripes) or ``"articles"``; ``"no model"`` when the model cannot be read. Extractions made one way may
-    differ in a marginal's last digit from the other's, so caches and cluster workers tell them apart."""
+    ``"stripes"`` (several at once, laid out in stripes) or ``"articles"``; ``"no model"`` when the
+    model cannot be read. Extractions made one way may differ in a marginal's last digit from
+    another's, so caches and cluster workers tell them apart."""
     from graph.recognize.crf import ModelError
     from graph.recognize.neural_inference import arithmetic
 

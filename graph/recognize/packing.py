@@ -97,7 +97,7 @@ class Stripes:
         offsets = np.concatenate([[0], np.cumsum(active)[:-1]])
         step = np.repeat(np.arange(len(active)), packing.active)
         rows = offsets[step] + slot[np.arange(len(step)) - packing.offsets[step]]
-        forward, backward = np.zeros(int(active.sum()), dtype=np.int64), np.zeros(int(active.sum()), dtype=np.int64)
+        forward, backward = np.zeros((2, int(active.sum())), dtype=np.int64)
         forward[rows], backward[rows] = packing.forward, packing.backward
         tokens = tuple(rows[order] for order in packing.token_rows())
         return cls(offsets, active, rows, forward, backward, tokens)
