@@ -15,7 +15,9 @@ measures, each in a fresh subprocess so that peak memory is its own:
 * ``build``       the whole ``build_corpus`` (Turtle, TriG, analysis, HTML), with stage times;
 * ``incremental`` extraction over the corpus plus one new article with a warm cache.
 
-Prints one JSON line per measurement and a Markdown table at the end.
+Prints one JSON line per measurement and a Markdown table at the end, then one row per
+round of builds between two floors (``--kinds floor build floor build floor`` makes two rounds):
+each build against the floors that bracket it, and the speed-up on ``--jobs 2`` within the round.
 Not a test: numbers depend on the machine and its load.
 """
 
@@ -111,6 +113,7 @@ def drive(args) -> int:
                     with open(args.json, "a", encoding="utf-8") as handle:
                         handle.write(json.dumps(result) + "\n")
     print(table(results))
+    print(rounds(results))
     return 0
 
 
@@ -352,6 +355,29 @@ def table(results: list[dict]) -> str:
                     f"| {r.get('tokens_per_s', '')} | {ratio(r, 'floor')} | {ratio(r, 'tagger')} | {r['peak_rss_mb']} "
                     f"| {r.get('family_peak_mb', '')} | {json.dumps(notes, ensure_ascii=False)} |")
     return "\n".join(rows)
+
+
+def rounds(results: list[dict]) -> str:
+    """Markdown: each round of builds (the builds between two floors, ``--kinds floor build floor
+    build floor``) against the floors just before and after it, and the speed-up of its build on
+    the most processes over its build on one: several rounds of one run show how far a ratio moves
+    on a machine that drifts, where the table's ratios divide by the mean of every floor."""
+    rows = ["| N | round | floors (s) | one process (s) | × floor | most processes (s) | jobs | × faster |",
+            "|---|---|---|---|---|---|---|---|"]
+    for size in dict.fromkeys(r["articles_in"] for r in results):
+        runs = [r for r in results if r["articles_in"] == size and r["kind"] in ("floor", "build")]
+        floors = [i for i, r in enumerate(runs) if r["kind"] == "floor"]
+        for number, (before, after) in enumerate(zip(floors, floors[1:]), start=1):
+            builds = {r["jobs"]: r["seconds"] for r in runs[before + 1:after]}
+            if not builds:
+                continue
+            floor = (runs[before]["seconds"] + runs[after]["seconds"]) / 2
+            one, most = builds.get(1), max(builds)
+            rows.append(f"| {size} | {number} | {runs[before]['seconds']}; {runs[after]['seconds']} "
+                        f"| {one or ''} | {f'{one / floor:.1f}' if one else ''} "
+                        f"| {builds[most] if most > 1 else ''} | {most if most > 1 else ''} "
+                        f"| {f'{one / builds[most]:.2f}' if one and most > 1 else ''} |")
+    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 MEASURES = {"floor": measure_floor, "tagger": measure_tagger, "extract": measure_extract, "build": measure_build,

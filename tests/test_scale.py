@@ -303,15 +303,10 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
 def test_the_benchmark_counts_a_childs_memory_within_its_share_of_time():
     """The family peak keeps a child's memory after the child has gone; reading PSS (a page-table
     walk) takes at most the sampler's share of the time, but for the walk in hand."""
-    import importlib.util
     import multiprocessing
     import time
 
-    from tests.conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench_build()
     alone = bench._family_kb(bench._pss_kb)
     fork = multiprocessing.get_context("fork")
     ready, done = fork.Event(), fork.Event()
@@ -337,6 +332,32 @@ def test_the_benchmark_counts_a_childs_memory_within_its_share_of_time():
     elapsed = time.perf_counter() - start
     assert sampler.peak_mb * 1024 > alone + 190 * 1024
     assert sampler.walks >= 1 and sampler.walk_seconds - sampler.last_walk <= sampler.share * elapsed
+
+
+def test_the_build_benchmark_rates_each_round_against_the_floors_around_it():
+    """Builds between two floors are a round: one process against the mean of those two floors,
+    two processes against one; a round without a one-process build has no ratio."""
+    def measured(kind, jobs, seconds):
+        return {"kind": kind, "jobs": jobs, "seconds": seconds, "articles_in": 10}
+
+    results = [measured("floor", 1, 2.0), measured("build", 1, 21.0), measured("build", 2, 12.0),
+               measured("floor", 1, 1.5), measured("build", 2, 11.0), measured("floor", 1, 2.5)]
+    lines = _bench_build().rounds(results).splitlines()
+    assert lines[2] == "| 10 | 1 | 2.0; 1.5 | 21.0 | 12.0 | 12.0 | 2 | 1.75 |"
+    assert lines[3] == "| 10 | 2 | 1.5; 2.5 |  |  | 11.0 | 2 |  |"
+    assert _bench_build().rounds(results[:1]) == ""
+
+
+def _bench_build():
+    """bench/bench_build.py as a module (bench/ is not a package)."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
 
 
 def test_dask_workers_drop_tokens_when_asked(dask_client, seed_articles, single):
