@@ -373,10 +373,10 @@ def rounds(results: list[dict]) -> str:
                 continue
             floor = (runs[before]["seconds"] + runs[after]["seconds"]) / 2
             one, most = builds.get(1), max(builds)
-            rows.append(f"| {size} | {number} | {runs[before]['seconds']}; {runs[after]['seconds']} "
-                        f"| {one or ''} | {f'{one / floor:.1f}' if one else ''} "
-                        f"| {builds[most] if most > 1 else ''} | {most if most > 1 else ''} "
-                        f"| {f'{one / builds[most]:.2f}' if one and most > 1 else ''} |")
+            many = builds[most] if most > 1 else None
+            cells = [f"{runs[before]['seconds']}; {runs[after]['seconds']}", one, one and f"{one / floor:.1f}",
+                     many, many and most, one and many and f"{one / many:.2f}"]
+            rows.append(f"| {size} | {number} | " + " | ".join(str(c or "") for c in cells) + " |")
     return "\n".join(rows) if len(rows) > 2 else ""
 
 
