@@ -13,11 +13,14 @@ measures, each in a fresh subprocess so that peak memory is its own:
 * ``extract``     ingest + extraction (``graph.scale.map_extractions``) as the build runs it
                   (workers drop tokens before sending results back), results dropped;
 * ``build``       the whole ``build_corpus`` (Turtle, TriG, analysis, HTML), with stage times;
-* ``incremental`` extraction over the corpus plus one new article with a warm cache.
+* ``incremental`` extraction over the corpus plus one new article with a warm cache;
+* ``ceiling``     ``bench/bench_cores.py``'s extraction workload in one process, then in as many
+                  as the largest ``--jobs`` at once: how near linear the machine allows, then.
 
 Prints one JSON line per measurement and a Markdown table at the end, then one row per
 round of builds between two floors (``--kinds floor build floor build floor`` makes two rounds):
-each build against the floors that bracket it, and the speed-up on ``--jobs 2`` within the round.
+each build against the floors that bracket it, the speed-up on ``--jobs 2`` within the round
+and the ``ceiling`` measured in it, if one was.
 Not a test: numbers depend on the machine and its load.
 """
 
@@ -32,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +99,7 @@ def drive(args) -> int:
     for size in args.sizes:
         corpus = synthetic_corpus(work, size)
         for kind in [k for k in args.kinds if f"{size}:{k}" not in args.skip]:
-            for jobs in (args.jobs if kind in ("extract", "build") else [1]):
+            for jobs in _jobs_of(kind, args.jobs):
                 out = work / f"out-{size}-{kind}-{jobs}" if NER == "neural" else work / f"out-{size}-{kind}-{jobs}-{NER}"
                 shutil.rmtree(out, ignore_errors=True)
                 command = [sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
@@ -115,6 +119,11 @@ def drive(args) -> int:
     print(table(results))
     print(rounds(results))
     return 0
+
+
+def _jobs_of(kind: str, jobs: list[int]) -> list[int]:
+    """The ``--jobs`` a kind of measure runs with: each, the largest, or one process."""
+    return jobs if kind in ("extract", "build") else [max(jobs)] if kind == "ceiling" else [1]
 
 
 def synthetic_corpus(work: Path, size: int) -> Path:
@@ -227,7 +236,22 @@ def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
             "cache_mb": round(sum(p.stat().st_size for p in (out / "cache").rglob("*")) / 2**20, 1)}
 
 
+def measure_ceiling(corpus: Path, out: Path, jobs: int) -> dict:
+    """``jobs`` × the seconds of the first :data:`CEILING_ARTICLES` articles' extraction in one process over the
+    seconds of the same in ``jobs`` processes at once (``bench_cores``): the speed-up the machine
+    allowed ``jobs`` processes when the builds around it ran, had nothing been serial."""
+    import bench_cores  # bench/ is on the path: this file runs as a script
+
+    options = argparse.Namespace(articles=CEILING_ARTICLES)
+    alone = bench_cores.run_together("extract", corpus, options, 1)
+    together = bench_cores.run_together("extract", corpus, options, jobs)
+    articles = sum(1 for _ in islice(_articles(corpus), CEILING_ARTICLES))
+    return {"articles": articles, "seconds": round(together, 2), "alone_s": round(alone, 2),
+            "ceiling": round(jobs * alone / together, 2)}
+
+
 NER = "neural"
+CEILING_ARTICLES = 150
 
 
 def _articles(corpus: Path):
@@ -350,7 +374,7 @@ def table(results: list[dict]) -> str:
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         notes = {k: r[k] for k in ("ner", "blas", "stages", "output_mb", "triples", "computed", "from_cache", "cold_seconds",
-                                   "cache_mb", "failed") if k in r}
+                                   "cache_mb", "failed", "alone_s", "ceiling") if k in r}
         rows.append(f"| {r['articles_in']} | {r['kind']} | {r['jobs']} | {r['seconds']} | {r.get('articles_per_s', '')} "
                     f"| {r.get('tokens_per_s', '')} | {ratio(r, 'floor')} | {ratio(r, 'tagger')} | {r['peak_rss_mb']} "
                     f"| {r.get('family_peak_mb', '')} | {json.dumps(notes, ensure_ascii=False)} |")
@@ -361,27 +385,29 @@ def rounds(results: list[dict]) -> str:
     """Markdown: each round of builds (the builds between two floors, ``--kinds floor build floor
     build floor``) against the floors just before and after it, and the speed-up of its build on
     the most processes over its build on one: several rounds of one run show how far a ratio moves
-    on a machine that drifts, where the table's ratios divide by the mean of every floor."""
-    rows = ["| N | round | floors (s) | one process (s) | × floor | most processes (s) | jobs | × faster |",
-            "|---|---|---|---|---|---|---|---|"]
+    on a machine that drifts, where the table's ratios divide by the mean of every floor; with the
+    ``ceiling`` measured within the round (``--kinds floor build ceiling floor``)."""
+    rows = ["| N | round | floors (s) | one process (s) | × floor | most processes (s) | jobs | × faster | ceiling |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for size in dict.fromkeys(r["articles_in"] for r in results):
-        runs = [r for r in results if r["articles_in"] == size and r["kind"] in ("floor", "build")]
+        runs = [r for r in results if r["articles_in"] == size and r["kind"] in ("floor", "build", "ceiling")]
         floors = [i for i, r in enumerate(runs) if r["kind"] == "floor"]
         for number, (before, after) in enumerate(zip(floors, floors[1:]), start=1):
-            builds = {r["jobs"]: r["seconds"] for r in runs[before + 1:after]}
+            builds = {r["jobs"]: r["seconds"] for r in runs[before + 1:after] if r["kind"] == "build"}
             if not builds:
                 continue
             floor = (runs[before]["seconds"] + runs[after]["seconds"]) / 2
             one, most = builds.get(1), max(builds)
             many = builds[most] if most > 1 else None
+            ceilings = "; ".join(str(r["ceiling"]) for r in runs[before + 1:after] if r["kind"] == "ceiling")
             cells = [f"{runs[before]['seconds']}; {runs[after]['seconds']}", one, one and f"{one / floor:.1f}",
-                     many, many and most, one and many and f"{one / many:.2f}"]
+                     many, many and most, one and many and f"{one / many:.2f}", ceilings]
             rows.append(f"| {size} | {number} | " + " | ".join(str(c or "") for c in cells) + " |")
     return "\n".join(rows) if len(rows) > 2 else ""
 
 
 MEASURES = {"floor": measure_floor, "tagger": measure_tagger, "extract": measure_extract, "build": measure_build,
-            "incremental": measure_incremental}
+            "incremental": measure_incremental, "ceiling": measure_ceiling}
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONHASHSEED", "0")

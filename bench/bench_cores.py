@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 from bench_build import synthetic_corpus  # bench/ is on the path when a script of it runs
@@ -35,8 +36,8 @@ def main() -> int:
     corpus = synthetic_corpus(Path(args.work), args.articles)
     for _ in range(args.rounds):
         for workload in WORKLOADS:
-            alone = _run(workload, corpus, args, 1)
-            together = _run(workload, corpus, args, args.jobs)
+            alone = run_together(workload, corpus, args, 1)
+            together = run_together(workload, corpus, args, args.jobs)
             print(json.dumps({"workload": workload, "jobs": args.jobs, "alone_s": round(alone, 3),
                               "together_s": round(together, 3),
                               "ceiling": round(args.jobs * alone / together, 2)}), flush=True)
@@ -58,7 +59,7 @@ def extract(corpus: Path, args):
     from graph.pipeline import extract_article
     from graph.records import Article
 
-    texts = [a for a in read_sources([corpus]) if isinstance(a, Article)][:args.articles]
+    texts = list(islice((a for a in read_sources([corpus]) if isinstance(a, Article)), args.articles))
     extract_article(texts[0])  # models and lexicons loaded before the clock starts
     return lambda: [extract_article(article) for article in texts]
 
@@ -74,8 +75,9 @@ def _worker(workload: str, corpus: Path, args, barrier, results) -> None:
     results.put(time.perf_counter() - start)
 
 
-def _run(workload: str, corpus: Path, args, jobs: int) -> float:
-    """Seconds until the last of ``jobs`` processes doing the same work is done."""
+def run_together(workload: str, corpus: Path, args, jobs: int) -> float:
+    """Seconds until the last of ``jobs`` processes doing the same work (a key of :data:`WORKLOADS`,
+    ``args`` as this script's options) is done."""
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(jobs), context.Queue()
     processes = [context.Process(target=_worker, args=(workload, corpus, args, barrier, results))

@@ -287,10 +287,15 @@ def test_the_build_benchmark_runs_and_reports_every_stage(tmp_path):
     from tests.conftest import ROOT
 
     done = subprocess.run([sys.executable, "bench/bench_build.py", "--sizes", "6", "--kinds", "floor", "tagger", "build",
-                           "--jobs", "2", "--ner", "none", "--work", str(tmp_path), "--json", str(tmp_path / "r.jsonl")],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+                           "ceiling", "floor", "--jobs", "2", "--ner", "none", "--work", str(tmp_path),
+                           "--json", str(tmp_path / "r.jsonl")], cwd=ROOT, capture_output=True, text=True, check=True)
     results = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
-    assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("tagger", 6), ("build", 6)]
+    assert [(r["kind"], r["articles"]) for r in results] == [("floor", 6), ("tagger", 6), ("build", 6),
+                                                             ("ceiling", 6), ("floor", 6)]
+    ceiling = results[3]
+    assert ceiling["jobs"] == 2  # seconds are rounded to hundredths, the ceiling is not made from them
+    assert ceiling["ceiling"] == pytest.approx(2 * ceiling["alone_s"] / ceiling["seconds"], rel=0.1)
+    assert f"| 2 |  | {ceiling['ceiling']} |" in done.stdout  # the round's row: no one-process build
     assert results[1]["tokens"] > 0 and results[1]["mentions"] == 0  # --ner none: text analysis only
     build = results[2]
     assert set(build["stages"]) == {"extract", "resolve", "statements", "analysis graph", "analyze",
@@ -336,15 +341,17 @@ def test_the_benchmark_counts_a_childs_memory_within_its_share_of_time():
 
 def test_the_build_benchmark_rates_each_round_against_the_floors_around_it():
     """Builds between two floors are a round: one process against the mean of those two floors,
-    two processes against one; a round without a one-process build has no ratio."""
+    two processes against one, beside the ceiling measured in the round; a round without a
+    one-process build has no ratio."""
     def measured(kind, jobs, seconds):
         return {"kind": kind, "jobs": jobs, "seconds": seconds, "articles_in": 10}
 
     results = [measured("floor", 1, 2.0), measured("build", 1, 21.0), measured("build", 2, 12.0),
+               {**measured("ceiling", 2, 5.2), "ceiling": 1.85},
                measured("floor", 1, 1.5), measured("build", 2, 11.0), measured("floor", 1, 2.5)]
     lines = _bench_build().rounds(results).splitlines()
-    assert lines[2] == "| 10 | 1 | 2.0; 1.5 | 21.0 | 12.0 | 12.0 | 2 | 1.75 |"
-    assert lines[3] == "| 10 | 2 | 1.5; 2.5 |  |  | 11.0 | 2 |  |"
+    assert lines[2] == "| 10 | 1 | 2.0; 1.5 | 21.0 | 12.0 | 12.0 | 2 | 1.75 | 1.85 |"
+    assert lines[3] == "| 10 | 2 | 1.5; 2.5 |  |  | 11.0 | 2 |  |  |"
     assert _bench_build().rounds(results[:1]) == ""
 
 
