@@ -163,7 +163,7 @@ def measure_tagger(corpus: Path, out: Path, jobs: int) -> dict:
     many = getattr(recognizer, "recognize_many", None) or (lambda documents: [recognizer(d) for d in documents])
     start = time.perf_counter()
     articles = tokens = mentions = 0
-    for batch in article_batches(_articles(corpus)):
+    for batch in article_batches(corpus_articles(corpus)):
         documents = [analyze_text(article) for article in batch]
         mentions += sum(map(len, many(documents))) if recognizer else 0
         tokens += sum(len(document.tokens) for document in documents)
@@ -177,7 +177,7 @@ def measure_extract(corpus: Path, out: Path, jobs: int) -> dict:
 
     start = time.perf_counter()
     articles = tokens = mentions = failed = 0
-    for _, result in map_extractions(_articles(corpus), recognizer_chain(), jobs=jobs, compact=True):
+    for _, result in map_extractions(corpus_articles(corpus), recognizer_chain(), jobs=jobs, compact=True):
         if isinstance(result, Extraction):
             articles += 1
             tokens += result.token_count
@@ -221,7 +221,7 @@ def measure_incremental(corpus: Path, out: Path, jobs: int) -> dict:
     from graph.cache import ExtractionCache
     from graph.scale import map_extractions
 
-    articles = list(_articles(corpus))
+    articles = list(corpus_articles(corpus))
     cold_start = time.perf_counter()
     for _ in map_extractions(articles[:-1], recognizer_chain(), cache_dir=out / "cache"):
         pass
@@ -245,7 +245,7 @@ def measure_ceiling(corpus: Path, out: Path, jobs: int) -> dict:
     options = argparse.Namespace(articles=CEILING_ARTICLES)
     alone = bench_cores.run_together("extract", corpus, options, 1)
     together = bench_cores.run_together("extract", corpus, options, jobs)
-    articles = sum(1 for _ in islice(_articles(corpus), CEILING_ARTICLES))
+    articles = sum(1 for _ in islice(corpus_articles(corpus), CEILING_ARTICLES))
     return {"articles": articles, "seconds": round(together, 2), "alone_s": round(alone, 2),
             "ceiling": round(jobs * alone / together, 2)}
 
@@ -254,7 +254,7 @@ NER = "neural"
 CEILING_ARTICLES = 150
 
 
-def _articles(corpus: Path):
+def corpus_articles(corpus: Path):
     """The corpus's articles as the build reads them (skipped files left out)."""
     from graph.ingest import read_sources
     from graph.records import Article

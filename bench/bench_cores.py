@@ -22,7 +22,7 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from bench_build import synthetic_corpus  # bench/ is on the path when a script of it runs
+from bench_build import corpus_articles, synthetic_corpus  # bench/ is on the path when a script of it runs
 
 
 def main() -> int:
@@ -55,11 +55,9 @@ def python_loop(corpus: Path, args):
 
 
 def extract(corpus: Path, args):
-    from graph.ingest import read_sources
     from graph.pipeline import extract_article
-    from graph.records import Article
 
-    texts = list(islice((a for a in read_sources([corpus]) if isinstance(a, Article)), args.articles))
+    texts = list(islice(corpus_articles(corpus), args.articles))
     extract_article(texts[0])  # models and lexicons loaded before the clock starts
     return lambda: [extract_article(article) for article in texts]
 
